@@ -1,0 +1,15 @@
+// The pitwall subcommands. Each registers its options on the app and returns
+// the function that runs it (exit code).
+#pragma once
+
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+namespace pw::cli {
+
+using Run = std::function<int()>;
+Run AddTrialCommand(CLI::App& app);
+Run AddTrackCommand(CLI::App& app);
+
+}  // namespace pw::cli

@@ -1,0 +1,19 @@
+// pitwall: the command line of the Pitwall racing league.
+#include <cstdio>
+#include <vector>
+
+#include "commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Pitwall: a self-hosted virtual racing league for autonomous model cars"};
+  app.require_subcommand(1);
+  pw::cli::Run trial = pw::cli::AddTrialCommand(app);
+  pw::cli::Run track = pw::cli::AddTrackCommand(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  if (app.got_subcommand("trial")) return trial();
+  return track();
+}

@@ -1,0 +1,106 @@
+// pitwall trial: runs a driver round a track under race rules and prints the laps.
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "commands.h"
+#include "pitwall/expert.h"
+#include "pitwall/scoring.h"
+#include "pitwall/trial.h"
+#include "track_source.h"
+
+namespace pw::cli {
+namespace {
+
+struct TrialOptions {
+  std::string track;
+  int laps = 3;
+  bool json = false;
+  std::string mode = "continuous";
+  bool no_resets = false;
+  int penalty_ms = 2000;
+  double pace = 1.0;
+  bool centre_line = false;
+};
+
+std::string Seconds(int64_t ms) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%lld.%03lld", static_cast<long long>(ms / 1000), static_cast<long long>(ms % 1000));
+  return buf;
+}
+
+int RunTrialCommand(const TrialOptions& o) {
+  Result<Track> track = LoadTrack(o.track);
+  if (!track) {
+    std::fprintf(stderr, "pitwall trial: %s\n", track.error().message.c_str());
+    return 2;
+  }
+  RaceRules rules = DefaultRaceRules();
+  rules.laps = o.laps;
+  rules.min_laps = std::min(rules.min_laps, o.laps);
+  rules.lap_mode = o.mode == "standing" ? LapMode::kStandingStart : LapMode::kContinuous;
+  rules.reset_on_off_track = !o.no_resets;
+  rules.off_track_penalty_ms = o.penalty_ms;
+  if (const auto errors = ValidateRules(rules); !errors.empty()) {
+    for (const FieldError& e : errors) std::fprintf(stderr, "pitwall trial: %s %s\n", e.field.c_str(), e.message.c_str());
+    return 2;
+  }
+  ExpertConfig expert_config;
+  expert_config.pace = o.pace;
+  expert_config.use_track_width = !o.centre_line;
+  TrialConfig config;
+  ExpertDriver expert(track.value(), config.car, expert_config);
+  const TrialResult result = RunTrial(track.value(), rules, expert, config);
+  const Score score = ScoreLaps(result.laps, rules);
+
+  if (o.json) {
+    nlohmann::json laps = nlohmann::json::array();
+    for (const LapResult& l : result.laps)
+      laps.push_back({{"lap", l.lap}, {"time_ms", l.time_ms}, {"status", ToString(l.status)},
+                      {"off_track_count", l.off_track_count}, {"resets", l.resets}, {"progress_pct", l.progress_pct}});
+    const nlohmann::json out = {
+        {"track", {{"id", track.value().id()}, {"name", track.value().name()}, {"length_m", track.value().length_m()}}},
+        {"driver", "expert"},
+        {"rules", {{"laps", rules.laps}, {"min_laps", rules.min_laps}, {"lap_mode", ToString(rules.lap_mode)},
+                   {"timing", ToString(rules.timing)}, {"reset_on_off_track", rules.reset_on_off_track},
+                   {"off_track_penalty_ms", rules.off_track_penalty_ms}}},
+        {"laps", laps},
+        {"end", ToString(result.end)},
+        {"score", {{"qualified", score.qualified}, {"ranking_ms", score.ranking_ms}, {"best_lap_ms", score.best_lap_ms},
+                   {"best_average_ms", score.best_average_ms}, {"total_ms", score.total_ms},
+                   {"longest_streak", score.longest_streak}, {"off_track_count", score.off_track_count}}},
+        {"steps", result.steps},
+        {"fingerprint", result.fingerprint}};
+    std::printf("%s\n", out.dump(2).c_str());
+  } else {
+    const Track& t = track.value();
+    std::printf("%s (%s), %.2f m, %d %s laps, expert at pace %.2f%s\n", t.name().c_str(), t.id().c_str(), t.length_m(),
+                rules.laps, rules.lap_mode == LapMode::kContinuous ? "continuous" : "standing-start", o.pace,
+                o.centre_line ? " on the centre line" : "");
+    std::printf("%-4s %10s  %-12s %9s %7s %9s\n", "lap", "time (s)", "status", "off track", "resets", "progress");
+    for (const LapResult& l : result.laps)
+      std::printf("%-4d %10s  %-12s %9d %7d %8.1f%%\n", l.lap, Seconds(l.time_ms).c_str(), ToString(l.status),
+                  l.off_track_count, l.resets, l.progress_pct);
+    std::printf("best lap %s s, total %s s, %d complete, %s\n", Seconds(score.best_lap_ms).c_str(),
+                Seconds(score.total_ms).c_str(), score.complete_laps, score.qualified ? "qualified" : "not qualified");
+  }
+  return result.complete_laps() > 0 ? 0 : 1;
+}
+
+}  // namespace
+
+Run AddTrialCommand(CLI::App& app) {
+  auto options = std::make_shared<TrialOptions>();
+  CLI::App* cmd = app.add_subcommand("trial", "Run the built-in expert round a track and print the lap table");
+  cmd->add_option("--track", options->track, "built-in track id or a track file (.npy, .csv, .json)")->required();
+  cmd->add_option("--laps", options->laps, "laps to run (1-10)")->check(CLI::Range(1, 10));
+  cmd->add_flag("--json", options->json, "print JSON instead of a table");
+  cmd->add_option("--mode", options->mode, "continuous or standing")->check(CLI::IsMember({"continuous", "standing"}));
+  cmd->add_flag("--no-resets", options->no_resets, "going off track ends the trial instead of a reset");
+  cmd->add_option("--penalty-ms", options->penalty_ms, "off-track penalty (0-10000 ms)")->check(CLI::Range(0, 10000));
+  cmd->add_option("--pace", options->pace, "expert pace, 0.3-1.0")->check(CLI::Range(0.3, 1.0));
+  cmd->add_flag("--centre-line", options->centre_line, "drive the centre line instead of the racing line");
+  return [options] { return RunTrialCommand(*options); };
+}
+
+}  // namespace pw::cli

@@ -1,0 +1,56 @@
+// The built-in expert driver: pure pursuit along a racing line, at the speeds
+// a grip-limited profile allows. It shows what the car can do, and teaches the
+// starter models.
+//
+// The racing line is the minimum-curvature line inside the road (less a
+// margin), found by relaxing the line's second differences with the lateral
+// offset clamped to the road; the speed profile takes the grip limit in each
+// corner and the car's braking and acceleration between them.
+#pragma once
+
+#include <vector>
+
+#include "pitwall/car.h"
+#include "pitwall/policy.h"
+#include "pitwall/track.h"
+
+namespace pw {
+
+struct ExpertConfig {
+  double pace = 1.0;              ///< 0.3..1: scales the speed profile (lower = slower and safer)
+  bool use_track_width = true;    ///< false: drive the centre line
+  double fixed_speed_mps = 0.0;   ///< > 0: ignore the profile, always ask for this speed
+  double edge_margin_m = 0.14;    ///< the line keeps this far from either border
+  double grip_fraction = 0.9;     ///< of the tyres' lateral grip the profile plans to use
+  double lookahead_m = 0.25;      ///< pure-pursuit lookahead at rest
+  double lookahead_s = 0.18;      ///< plus this many seconds of travel
+  double sample_spacing_m = 0.1;
+};
+
+/// A line around the track with a speed for every sample.
+struct RacingLine {
+  bool closed = true;
+  std::vector<Vec2> points;
+  std::vector<double> offset_m;    ///< from the centre line, + = left
+  std::vector<double> curvature;   ///< 1/m, + = left
+  std::vector<double> speed_mps;
+  double spacing_m = 0.1;          ///< approximate distance between samples
+};
+
+RacingLine PlanRacingLine(const Track& track, const CarParams& car, const ExpertConfig& config);
+
+class ExpertDriver : public Policy {
+ public:
+  ExpertDriver(const Track& track, const CarParams& car, const ExpertConfig& config = {});
+  Decision Decide(const Observation& obs) override;
+  const RacingLine& line() const { return line_; }
+
+ private:
+  int Nearest(Vec2 p);
+  CarParams car_;
+  ExpertConfig config_;
+  RacingLine line_;
+  int last_index_ = -1;
+};
+
+}  // namespace pw

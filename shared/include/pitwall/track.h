@@ -1,0 +1,120 @@
+// Tracks: the DeepRacer route layout (centre line, inner and outer border, in
+// driving order) and the geometric queries the simulation asks of it.
+//
+// Every per-step query (where is this point, is it on the road, how far to the
+// edge along a ray) goes through a uniform grid over the track's quads, so its
+// cost does not grow with the number of waypoints, and waypoint spacing may
+// vary (real tracks use 0.09 m to 0.8 m).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "pitwall/math.h"
+#include "pitwall/result.h"
+
+namespace pw {
+
+/// One row of a route: centre, inner border and outer border points (metres).
+struct Waypoint {
+  Vec2 center;
+  Vec2 inner;
+  Vec2 outer;
+};
+
+/// What a track is made of before it is checked.
+struct TrackDef {
+  std::string id;    ///< short identifier, e.g. "harbour_hairpin"
+  std::string name;  ///< display name
+  std::vector<Waypoint> waypoints;
+  /// A closed loop. Importers set it when the first row equals the last; the
+  /// repeated last row may be present or not.
+  bool closed = true;
+};
+
+/// Where a point is relative to the centre line.
+struct TrackPosition {
+  int segment = 0;             ///< centre segment index (waypoint i to i+1)
+  double s_m = 0.0;            ///< arc length of the projection along the centre line
+  double offset_m = 0.0;       ///< signed distance from the centre line, + = left of travel
+  double distance_m = 0.0;     ///< |offset_m|, or the distance to the nearest end on open tracks
+};
+
+/// Summary figures for display and for `pitwall track import`.
+struct TrackStats {
+  double length_m = 0.0;
+  double mean_width_m = 0.0;
+  double min_width_m = 0.0;
+  double max_width_m = 0.0;
+  double min_radius_m = 0.0;    ///< tightest corner (centre line); infinity if straight
+  double min_radius_at_m = 0.0; ///< where along the centre line
+  bool clockwise = false;       ///< closed loops only
+  int waypoints = 0;
+};
+
+class TrackIndex;  // internal spatial index
+
+/// A checked, immutable track. Cheap to share between trials (copying shares the index).
+class Track {
+ public:
+  /// Checks the definition and builds the track. On failure the error names
+  /// the offending waypoint as "row N" (1-based, in the order given).
+  static Result<Track> Build(TrackDef def);
+
+  const std::string& id() const { return id_; }
+  const std::string& name() const { return name_; }
+  bool closed() const { return closed_; }
+  /// Waypoints without the repeated closing row.
+  const std::vector<Waypoint>& waypoints() const { return waypoints_; }
+  /// Number of centre segments (waypoints for a loop, waypoints - 1 if open).
+  int segment_count() const;
+  double length_m() const { return length_m_; }
+  const TrackStats& stats() const { return stats_; }
+  /// Arc length of waypoint i along the centre line.
+  double waypoint_s(int i) const { return s_[static_cast<size_t>(i)]; }
+
+  /// Projects a point onto the centre line. Points on the road map to the
+  /// piece of road they are on, so sections that pass close to each other
+  /// never get confused; points off the road map to the nearest centre segment.
+  TrackPosition Locate(Vec2 p) const;
+  /// Inside the outer border and outside the inner border.
+  bool OnRoad(Vec2 p) const;
+  /// Distance from `origin` along unit `dir` to the first road edge, capped at `max_m`.
+  double RayToEdge(Vec2 origin, Vec2 dir, double max_m) const;
+
+  /// Centre point, unit tangent and left-normal at arc length s (wrapped on loops, clamped if open).
+  Vec2 CenterAt(double s_m) const;
+  Vec2 TangentAt(double s_m) const;
+  /// Signed curvature of the centre line at s (1/m, + = turning left), measured
+  /// over a window of at least 0.25 m so that uneven spacing does not make noise.
+  double CurvatureAt(double s_m) const;
+  /// Distances from the centre to the left and right road edge at s.
+  double LeftWidthAt(double s_m) const;
+  double RightWidthAt(double s_m) const;
+  /// Wraps s into [0, length) on loops; clamps to [0, length] on open tracks.
+  double WrapS(double s_m) const;
+
+ private:
+  Track() = default;
+  struct SegmentRef {
+    int index;
+    double t;
+  };
+  SegmentRef FindSegment(double s_m) const;
+  double RayToBorder(Vec2 origin, Vec2 dir, double max_m, bool open_ends) const;
+
+  std::string id_;
+  std::string name_;
+  bool closed_ = true;
+  std::vector<Waypoint> waypoints_;
+  std::vector<double> s_;          // arc length at each waypoint (+ closing one for loops)
+  std::vector<double> curvature_;  // per waypoint
+  std::vector<double> left_w_, right_w_;
+  double length_m_ = 0.0;
+  TrackStats stats_;
+  std::shared_ptr<const TrackIndex> index_;
+};
+
+}  // namespace pw

@@ -1,0 +1,117 @@
+// A trial: one car, one track, a policy, the race rules; laps timed on the
+// sim clock. The core of both the server's evaluation and the browser's
+// preview. Deterministic: the same track, rules and action stream give the
+// same result bit for bit on every platform (see the golden tests).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "pitwall/car.h"
+#include "pitwall/policy.h"
+#include "pitwall/rules.h"
+#include "pitwall/sensors.h"
+#include "pitwall/track.h"
+
+namespace pw {
+
+inline constexpr int kControlHz = 15;          ///< one observation and one action per 1/15 s
+inline constexpr int kPhysicsSubsteps = 4;     ///< fixed physics steps per control step
+inline constexpr int kEventSteps = 15;         ///< consecutive steps that make "reversed" or "immobilised"
+inline constexpr double kImmobilisedM = 0.0003;///< moving this little per step counts as not moving
+
+enum class LapStatus { kComplete, kOffTrack, kReversed, kImmobilised, kTimeUp, kModelError };
+const char* ToString(LapStatus status);
+
+struct LapResult {
+  int lap = 0;                 ///< 1-based
+  int64_t time_ms = 0;         ///< sim clock, penalties included; finish crossing interpolated in the step
+  LapStatus status = LapStatus::kComplete;
+  int off_track_count = 0;
+  int resets = 0;              ///< off track, reversed and immobilised resets
+  double progress_pct = 0.0;   ///< how much of the lap was driven (100 when complete)
+};
+
+struct TrialResult {
+  std::vector<LapResult> laps;
+  LapStatus end = LapStatus::kComplete;  ///< kComplete when every lap was run
+  std::string error;                     ///< the model's error, when end is kModelError
+  int64_t steps = 0;                     ///< control steps, held ones included
+  int64_t sim_time_ms = 0;
+  uint64_t fingerprint = 0;              ///< hash of every step's car state and the laps
+  std::vector<TraceStep> trace;          ///< the applied actions, in order
+  int complete_laps() const;
+};
+
+struct TrialConfig {
+  CarParams car = DefaultCarParams();
+  SensorConfig sensors;
+  bool record_trace = true;
+};
+
+/// A trial that advances one control step at a time, for callers that get
+/// their actions asynchronously (the browser's ONNX Runtime Web) or animate.
+class Trial {
+ public:
+  Trial(const Track& track, const RaceRules& rules, const TrialConfig& config = {});
+  Trial(const Trial&) = delete;
+  Trial& operator=(const Trial&) = delete;
+
+  bool finished() const { return finished_; }
+  /// False while the car is held for a penalty: then Advance takes no decision.
+  bool awaiting_decision() const { return !finished_ && hold_steps_ == 0; }
+  /// The view for the next decision (valid when awaiting_decision()).
+  const Observation& observation() const { return obs_; }
+  /// Runs one control step with the decision (ignored, and may be null, while held).
+  void Advance(const Decision* decision);
+
+  const TrialResult& result() const { return result_; }
+  const CarState& car() const { return car_; }
+  const CarModel& car_model() const { return model_; }
+  int current_lap() const { return static_cast<int>(result_.laps.size()) + 1; }
+  /// Progress of the current lap, 0..100.
+  double lap_progress_pct() const;
+  int64_t time_ms() const;
+
+ private:
+  void StartEpisode();
+  void Observe();
+  void FinishLap(LapStatus status, int64_t time_ms, double progress_pct);
+  void HandleEvent(LapStatus event, int penalty_ms);
+  void ResetToPreviousProgress();
+  void Hash(const void* data, size_t size);
+  double StepsToMs(double steps) const;
+
+  const Track& track_;
+  RaceRules rules_;
+  TrialConfig config_;
+  CarModel model_;
+  SensorSuite sensors_;
+  double lap_length_m_ = 0.0;
+  double start_s_m_ = 0.0;
+
+  CarState car_;
+  Observation obs_;
+  TrialResult result_;
+  bool finished_ = false;
+
+  // The current episode (the whole trial when continuous, one lap if standing start).
+  int64_t episode_steps_ = 0;     // control steps since the episode started (clock, held included)
+  int64_t trial_steps_before_ = 0;// steps of earlier episodes
+  int64_t lap_start_ms_ = 0;      // episode clock at the start of the current lap
+  double travelled_m_ = 0.0;      // progress along the centre line since the start line
+  double s_m_ = 0.0;              // tracked point's arc length now
+  double offset_m_ = 0.0;
+  double prev_s_m_ = 0.0, prev_offset_m_ = 0.0, prev_travelled_m_ = 0.0;  // the step before
+  int hold_steps_ = 0;
+  int reversed_steps_ = 0;
+  int still_steps_ = 0;
+  int lap_off_track_ = 0;
+  int lap_resets_ = 0;
+};
+
+/// Runs a whole trial with a policy.
+TrialResult RunTrial(const Track& track, const RaceRules& rules, Policy& policy, const TrialConfig& config = {});
+
+}  // namespace pw

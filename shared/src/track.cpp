@@ -1,0 +1,386 @@
+#include "pitwall/track.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "track_index.h"
+
+namespace pw {
+namespace {
+
+constexpr int kMaxWaypoints = 20000;
+constexpr double kSamePointM = 1e-6;
+constexpr double kMinWidthM = 0.01;
+constexpr double kCurvatureWindowM = 0.25;
+constexpr double kLocateWindowM = 1.0;
+
+std::string Row(size_t row_1based) { return "row " + std::to_string(row_1based) + ": "; }
+
+bool Finite(const Waypoint& w) {
+  return std::isfinite(w.center.x) && std::isfinite(w.center.y) && std::isfinite(w.inner.x) &&
+         std::isfinite(w.inner.y) && std::isfinite(w.outer.x) && std::isfinite(w.outer.y);
+}
+
+// Signed Menger curvature through three points (+ = turning left).
+double Curvature3(Vec2 a, Vec2 b, Vec2 c) {
+  const double ab = Distance(a, b), bc = Distance(b, c), ca = Distance(c, a);
+  const double denom = ab * bc * ca;
+  if (denom <= 0.0) return 0.0;
+  return 2.0 * Cross(b - a, c - b) / denom;
+}
+
+Quad MakeQuad(const Waypoint& a, const Waypoint& b) {
+  Quad q{{a.inner, b.inner, b.outer, a.outer}, 0, 0, 0, 0};
+  q.min_x = q.max_x = q.v[0].x;
+  q.min_y = q.max_y = q.v[0].y;
+  for (const Vec2& v : q.v) {
+    q.min_x = std::min(q.min_x, v.x);
+    q.max_x = std::max(q.max_x, v.x);
+    q.min_y = std::min(q.min_y, v.y);
+    q.max_y = std::max(q.max_y, v.y);
+  }
+  return q;
+}
+
+}  // namespace
+
+int Track::segment_count() const {
+  const int n = static_cast<int>(waypoints_.size());
+  return closed_ ? n : n - 1;
+}
+
+Result<Track> Track::Build(TrackDef def) {
+  const size_t given = def.waypoints.size();
+  if (given < 4) return Error{"a track needs at least 4 waypoints, found " + std::to_string(given)};
+  if (given > kMaxWaypoints)
+    return Error{"a track may have at most " + std::to_string(kMaxWaypoints) + " waypoints, found " +
+                 std::to_string(given)};
+  for (size_t i = 0; i < given; ++i)
+    if (!Finite(def.waypoints[i])) return Error{Row(i + 1) + "a coordinate is NaN or infinite"};
+
+  // Drop repeated centre points (and the closing row of a loop), remembering
+  // each kept waypoint's original row for error messages.
+  std::vector<Waypoint> pts;
+  std::vector<size_t> rows;
+  for (size_t i = 0; i < given; ++i) {
+    const Waypoint& w = def.waypoints[i];
+    if (!pts.empty() && Distance(pts.back().center, w.center) <= kSamePointM) continue;
+    pts.push_back(w);
+    rows.push_back(i + 1);
+  }
+  if (def.closed && pts.size() > 1 && Distance(pts.back().center, pts.front().center) <= kSamePointM) {
+    pts.pop_back();
+    rows.pop_back();
+  }
+  const size_t n = pts.size();
+  if (n < (def.closed ? 3u : 2u))
+    return Error{"a track needs at least 4 distinct waypoints, found " + std::to_string(n)};
+
+  Track t;
+  t.id_ = std::move(def.id);
+  t.name_ = std::move(def.name);
+  t.closed_ = def.closed;
+  const size_t segs = def.closed ? n : n - 1;
+  auto next = [&](size_t i) { return def.closed ? (i + 1) % n : std::min(i + 1, n - 1); };
+  auto prev = [&](size_t i) { return def.closed ? (i + n - 1) % n : (i == 0 ? 0 : i - 1); };
+
+  // Widths and sides: the centre must lie between the borders, with the inner
+  // border on the same side all the way round.
+  int inner_side = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const Waypoint& w = pts[i];
+    const double width = Distance(w.inner, w.outer);
+    if (width < kMinWidthM)
+      return Error{Row(rows[i]) + "zero width: the inner and outer border points are " +
+                   std::to_string(width) + " m apart"};
+    const Vec2 tangent = pts[next(i)].center - pts[prev(i)].center;
+    const double si = Cross(tangent, w.inner - w.center);
+    const double so = Cross(tangent, w.outer - w.center);
+    if ((si > 0.0 && so > 0.0) || (si < 0.0 && so < 0.0))
+      return Error{Row(rows[i]) +
+                   "negative width: the inner and outer border are on the same side of the centre line"};
+    const int side = si > 0.0 ? 1 : (si < 0.0 ? -1 : (so > 0.0 ? -1 : 1));
+    if (inner_side == 0) inner_side = side;
+    if (side != inner_side)
+      return Error{Row(rows[i]) + "negative width: the inner and outer border swap sides here"};
+  }
+
+  // The borders may not cross each other.
+  for (size_t i = 0; i < segs; ++i) {
+    const Vec2 a = pts[i].inner, b = pts[next(i)].inner;
+    for (size_t j = 0; j < segs; ++j) {
+      const Vec2 c = pts[j].outer, d = pts[next(j)].outer;
+      if (std::max(a.x, b.x) < std::min(c.x, d.x) || std::max(c.x, d.x) < std::min(a.x, b.x) ||
+          std::max(a.y, b.y) < std::min(c.y, d.y) || std::max(c.y, d.y) < std::min(a.y, b.y))
+        continue;
+      if (SegmentsIntersect(a, b, c, d))
+        return Error{Row(rows[i]) + "the inner border crosses the outer border (inner rows " +
+                     std::to_string(rows[i]) + "-" + std::to_string(rows[next(i)]) + ", outer rows " +
+                     std::to_string(rows[j]) + "-" + std::to_string(rows[next(j)]) + ")"};
+    }
+  }
+
+  t.waypoints_ = std::move(pts);
+  const auto& w = t.waypoints_;
+  t.s_.assign(n + 1, 0.0);
+  for (size_t i = 0; i < segs; ++i) t.s_[i + 1] = t.s_[i] + Distance(w[i].center, w[next(i)].center);
+  if (!def.closed) t.s_[n] = t.s_[n - 1];
+  t.length_m_ = t.s_[segs];
+
+  std::vector<Quad> quads;
+  quads.reserve(segs);
+  double min_x = w[0].center.x, max_x = min_x, min_y = w[0].center.y, max_y = min_y;
+  for (size_t i = 0; i < segs; ++i) {
+    quads.push_back(MakeQuad(w[i], w[next(i)]));
+    min_x = std::min(min_x, quads.back().min_x);
+    max_x = std::max(max_x, quads.back().max_x);
+    min_y = std::min(min_y, quads.back().min_y);
+    max_y = std::max(max_y, quads.back().max_y);
+  }
+  const double area = (max_x - min_x) * (max_y - min_y);
+  t.index_ = std::make_shared<TrackIndex>(std::move(quads), std::max(0.5, std::sqrt(area / 65536.0)));
+
+  // Left and right widths: perpendicular distances from each centre point to
+  // the borders. Real tracks pair border points that are not abreast of the
+  // centre point (AWS_track's are up to a metre along the road), so the
+  // distance to the paired points would be wrong; a ray to the border is not.
+  t.left_w_.resize(n);
+  t.right_w_.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    Vec2 tangent = w[next(i)].center - w[prev(i)].center;
+    tangent = tangent * (1.0 / Length(tangent));
+    const Vec2 left = LeftNormal(tangent);
+    const double reach = 4.0 * Distance(w[i].inner, w[i].outer) + 1.0;
+    t.left_w_[i] = t.RayToBorder(w[i].center, left, reach, false);
+    t.right_w_[i] = t.RayToBorder(w[i].center, left * -1.0, reach, false);
+  }
+
+  // Curvature over a window that spans at least the neighbouring segments.
+  t.curvature_.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    const double seg_before = i > 0 ? t.s_[i] - t.s_[i - 1] : (def.closed ? t.s_[n] - t.s_[n - 1] : 0.0);
+    const double seg_after = i < segs ? t.s_[i + 1] - t.s_[i] : 0.0;
+    const double h = std::max({kCurvatureWindowM, seg_before, seg_after});
+    if (!def.closed && (t.s_[i] - h < 0.0 || t.s_[i] + h > t.length_m_)) {
+      t.curvature_[i] = 0.0;
+      continue;
+    }
+    t.curvature_[i] = Curvature3(t.CenterAt(t.s_[i] - h), w[i].center, t.CenterAt(t.s_[i] + h));
+  }
+
+  TrackStats& st = t.stats_;
+  st.waypoints = static_cast<int>(n);
+  st.length_m = t.length_m_;
+  st.min_width_m = std::numeric_limits<double>::infinity();
+  double sum_width = 0.0, max_k = 0.0;
+  for (size_t i = 0; i < n; ++i) {
+    const double width = t.left_w_[i] + t.right_w_[i];
+    sum_width += width;
+    st.min_width_m = std::min(st.min_width_m, width);
+    st.max_width_m = std::max(st.max_width_m, width);
+    if (std::fabs(t.curvature_[i]) > max_k) {
+      max_k = std::fabs(t.curvature_[i]);
+      st.min_radius_at_m = t.s_[i];
+    }
+  }
+  st.mean_width_m = sum_width / static_cast<double>(n);
+  st.min_radius_m = max_k > 1e-6 ? 1.0 / max_k : std::numeric_limits<double>::infinity();
+  if (def.closed) {
+    double area2 = 0.0;
+    for (size_t i = 0; i < n; ++i) area2 += Cross(w[i].center, w[next(i)].center);
+    st.clockwise = area2 < 0.0;
+  }
+  return t;
+}
+
+double Track::WrapS(double s_m) const {
+  if (!closed_) return std::clamp(s_m, 0.0, length_m_);
+  double r = s_m - length_m_ * std::floor(s_m / length_m_);
+  if (r >= length_m_) r -= length_m_;
+  if (r < 0.0) r = 0.0;
+  return r;
+}
+
+Track::SegmentRef Track::FindSegment(double s_m) const {
+  const double s = WrapS(s_m);
+  const int segs = segment_count();
+  auto it = std::upper_bound(s_.begin(), s_.begin() + segs + 1, s);
+  int i = static_cast<int>(it - s_.begin()) - 1;
+  i = std::clamp(i, 0, segs - 1);
+  const double len = s_[static_cast<size_t>(i) + 1] - s_[static_cast<size_t>(i)];
+  return {i, len > 0.0 ? std::clamp((s - s_[static_cast<size_t>(i)]) / len, 0.0, 1.0) : 0.0};
+}
+
+Vec2 Track::CenterAt(double s_m) const {
+  const SegmentRef r = FindSegment(s_m);
+  const size_t n = waypoints_.size();
+  const size_t j = (static_cast<size_t>(r.index) + 1) % n;
+  return Lerp(waypoints_[static_cast<size_t>(r.index)].center, waypoints_[j].center, r.t);
+}
+
+Vec2 Track::TangentAt(double s_m) const {
+  const SegmentRef r = FindSegment(s_m);
+  const size_t n = waypoints_.size();
+  const Vec2 d = waypoints_[(static_cast<size_t>(r.index) + 1) % n].center - waypoints_[static_cast<size_t>(r.index)].center;
+  return d * (1.0 / Length(d));
+}
+
+namespace {
+template <typename V>
+double InterpolateAt(const V& values, int i, double t, size_t n) {
+  const size_t a = static_cast<size_t>(i), b = (a + 1) % n;
+  return values[a] + (values[b] - values[a]) * t;
+}
+}  // namespace
+
+double Track::CurvatureAt(double s_m) const {
+  const SegmentRef r = FindSegment(s_m);
+  return InterpolateAt(curvature_, r.index, r.t, waypoints_.size());
+}
+double Track::LeftWidthAt(double s_m) const {
+  const SegmentRef r = FindSegment(s_m);
+  return InterpolateAt(left_w_, r.index, r.t, waypoints_.size());
+}
+double Track::RightWidthAt(double s_m) const {
+  const SegmentRef r = FindSegment(s_m);
+  return InterpolateAt(right_w_, r.index, r.t, waypoints_.size());
+}
+
+bool Track::OnRoad(Vec2 p) const {
+  int cx, cy;
+  if (!index_->CellOf(p, cx, cy)) return false;
+  const auto span = index_->Cell(cx, cy);
+  for (const int32_t* it = span.begin; it != span.end; ++it)
+    if (PointInQuad(index_->quads()[static_cast<size_t>(*it)], p)) return true;
+  return false;
+}
+
+TrackPosition Track::Locate(Vec2 p) const {
+  const size_t n = waypoints_.size();
+  auto project = [&](int seg) {
+    const Vec2 a = waypoints_[static_cast<size_t>(seg)].center;
+    const Vec2 b = waypoints_[(static_cast<size_t>(seg) + 1) % n].center;
+    const double t = ProjectOnSegment(a, b, p);
+    const Vec2 q = Lerp(a, b, t);
+    TrackPosition pos;
+    pos.segment = seg;
+    pos.s_m = s_[static_cast<size_t>(seg)] + t * (s_[static_cast<size_t>(seg) + 1] - s_[static_cast<size_t>(seg)]);
+    pos.distance_m = Distance(p, q);
+    pos.offset_m = Cross(b - a, p - a) >= 0.0 ? pos.distance_m : -pos.distance_m;
+    return pos;
+  };
+
+  // On the road: the quad that holds the point decides (nearest centre among them).
+  int cx, cy;
+  const bool in_grid = index_->CellOf(p, cx, cy);
+  TrackPosition best;
+  bool found = false;
+  if (in_grid) {
+    const auto span = index_->Cell(cx, cy);
+    // The containing quad says which piece of road this is; the projection is
+    // the nearest centre segment within a metre of it along the road, because
+    // real tracks' quads can be skewed well away from their centre segment.
+    const int segs = segment_count();
+    for (const int32_t* it = span.begin; it != span.end; ++it) {
+      if (!PointInQuad(index_->quads()[static_cast<size_t>(*it)], p)) continue;
+      const double s_here = s_[static_cast<size_t>(*it)];
+      for (int dir = -1; dir <= 1; dir += 2) {
+        for (int k = dir < 0 ? 0 : 1; k < segs; ++k) {
+          int j = *it + dir * k;
+          if (closed_) j = ((j % segs) + segs) % segs;
+          else if (j < 0 || j >= segs) break;
+          double along = std::fabs(s_[static_cast<size_t>(j)] - s_here);
+          if (closed_) along = std::min(along, length_m_ - along);
+          if (k > 1 && along > kLocateWindowM) break;
+          const TrackPosition cand = project(j);
+          if (!found || cand.distance_m < best.distance_m || (cand.distance_m == best.distance_m && cand.segment < best.segment))
+            best = cand, found = true;
+        }
+      }
+    }
+    if (found) return best;
+  }
+
+  // Off the road: nearest centre segment, searching rings of cells outwards.
+  // A centre segment lies inside its quad, so a quad listed in a cell bounds it.
+  const double cell = index_->cell_m();
+  if (!in_grid) {
+    const Vec2 o = index_->origin();
+    cx = std::clamp(static_cast<int>(std::floor((p.x - o.x) / cell)), 0, index_->nx() - 1);
+    cy = std::clamp(static_cast<int>(std::floor((p.y - o.y) / cell)), 0, index_->ny() - 1);
+  }
+  const Vec2 o = index_->origin();
+  const double cell_min_x = o.x + cx * cell, cell_min_y = o.y + cy * cell;
+  // Distance from p to the boundary of its (clamped) cell, so the ring bound is valid even outside the grid.
+  const double inset = std::min({p.x - cell_min_x, cell_min_x + cell - p.x, p.y - cell_min_y, cell_min_y + cell - p.y});
+  const int max_ring = std::max(index_->nx(), index_->ny());
+  for (int ring = 0; ring <= max_ring; ++ring) {
+    for (int y = cy - ring; y <= cy + ring; ++y) {
+      for (int x = cx - ring; x <= cx + ring; ++x) {
+        if (ring > 0 && y != cy - ring && y != cy + ring && x != cx - ring && x != cx + ring) continue;
+        const auto span = index_->Cell(x, y);
+        for (const int32_t* it = span.begin; it != span.end; ++it) {
+          const TrackPosition cand = project(*it);
+          if (!found || cand.distance_m < best.distance_m || (cand.distance_m == best.distance_m && cand.segment < best.segment))
+            best = cand, found = true;
+        }
+      }
+    }
+    // Every cell outside this ring is at least ring * cell (+ inset) away.
+    if (found && best.distance_m <= ring * cell + std::max(0.0, inset)) return best;
+  }
+  if (!found) best = project(0);
+  return best;
+}
+
+double Track::RayToEdge(Vec2 origin, Vec2 dir, double max_m) const { return RayToBorder(origin, dir, max_m, true); }
+
+double Track::RayToBorder(Vec2 origin, Vec2 dir, double max_m, bool open_ends) const {
+  // Amanatides-Woo walk through the grid; in each cell test the border edges
+  // of the quads listed there.
+  const Vec2 o = index_->origin();
+  const double cell = index_->cell_m();
+  const size_t n = waypoints_.size();
+  const int last_seg = segment_count() - 1;
+  double best = max_m;
+  double gx = (origin.x - o.x) / cell, gy = (origin.y - o.y) / cell;
+  int cx = static_cast<int>(std::floor(gx)), cy = static_cast<int>(std::floor(gy));
+  const int step_x = dir.x > 0.0 ? 1 : -1, step_y = dir.y > 0.0 ? 1 : -1;
+  const double inf = std::numeric_limits<double>::infinity();
+  const double t_delta_x = dir.x != 0.0 ? cell / std::fabs(dir.x) : inf;
+  const double t_delta_y = dir.y != 0.0 ? cell / std::fabs(dir.y) : inf;
+  double t_max_x = dir.x != 0.0 ? ((dir.x > 0.0 ? (cx + 1) - gx : gx - cx) * cell) / std::fabs(dir.x) : inf;
+  double t_max_y = dir.y != 0.0 ? ((dir.y > 0.0 ? (cy + 1) - gy : gy - cy) * cell) / std::fabs(dir.y) : inf;
+  double t_cell_start = 0.0;
+  while (t_cell_start < best) {
+    const auto span = index_->Cell(cx, cy);
+    for (const int32_t* it = span.begin; it != span.end; ++it) {
+      const size_t i = static_cast<size_t>(*it), j = (i + 1) % n;
+      const Waypoint& a = waypoints_[i];
+      const Waypoint& b = waypoints_[j];
+      double t = RaySegment(origin, dir, a.inner, b.inner);
+      if (t >= 0.0 && t < best) best = t;
+      t = RaySegment(origin, dir, a.outer, b.outer);
+      if (t >= 0.0 && t < best) best = t;
+      if (open_ends && !closed_ && (*it == 0 || *it == last_seg)) {  // the open ends are edges too
+        const Waypoint& cap = *it == 0 ? a : b;
+        t = RaySegment(origin, dir, cap.inner, cap.outer);
+        if (t >= 0.0 && t < best) best = t;
+      }
+    }
+    if (t_max_x < t_max_y) {
+      t_cell_start = t_max_x;
+      t_max_x += t_delta_x;
+      cx += step_x;
+    } else {
+      t_cell_start = t_max_y;
+      t_max_y += t_delta_y;
+      cy += step_y;
+    }
+    if (cx < -1 || cy < -1 || cx > index_->nx() || cy > index_->ny()) break;
+  }
+  return best;
+}
+
+}  // namespace pw

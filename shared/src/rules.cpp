@@ -6,7 +6,7 @@ std::vector<FieldError> ValidateRules(const RaceRules& r) {
   std::vector<FieldError> errors;
   if (r.laps < 1 || r.laps > 10) errors.push_back({"laps", "must be between 1 and 10"});
   if (r.min_laps < 1 || r.min_laps > 10) errors.push_back({"min_laps", "must be between 1 and 10"});
-  else if (r.min_laps > r.laps) errors.push_back({"min_laps", "cannot be more than laps"});
+  else if (r.laps >= 1 && r.min_laps > r.laps) errors.push_back({"min_laps", "cannot be more than laps"});
   if (r.timing == TimingMethod::kTotalTime && r.min_laps != r.laps)
     errors.push_back({"min_laps", "TOTAL_TIME races need min_laps equal to laps"});
   if (r.off_track_penalty_ms < 0 || r.off_track_penalty_ms > 10000)

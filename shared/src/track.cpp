@@ -154,19 +154,39 @@ Result<Track> Track::Build(TrackDef def) {
     const double reach = 4.0 * Distance(w[i].inner, w[i].outer) + 1.0;
     t.left_w_[i] = t.RayToBorder(w[i].center, left, reach, false);
     t.right_w_[i] = t.RayToBorder(w[i].center, left * -1.0, reach, false);
+    // A ray that grazes past a border's end (the ends of an open segment) falls back to the paired point.
+    const bool inner_left = inner_side > 0;
+    if (t.left_w_[i] >= reach) t.left_w_[i] = Distance(w[i].center, inner_left ? w[i].inner : w[i].outer);
+    if (t.right_w_[i] >= reach) t.right_w_[i] = Distance(w[i].center, inner_left ? w[i].outer : w[i].inner);
+  }
+  if (!def.closed) {  // the end points sit on the end caps: take their neighbours' widths
+    t.left_w_[0] = t.left_w_[1], t.right_w_[0] = t.right_w_[1];
+    t.left_w_[n - 1] = t.left_w_[n - 2], t.right_w_[n - 1] = t.right_w_[n - 2];
   }
 
-  // Curvature over a window that spans at least the neighbouring segments.
-  t.curvature_.resize(n);
+  // Curvature through the nearest waypoints at least 0.25 m before and after
+  // each one: waypoints lie on the designed curve, while points interpolated
+  // on long chords (real tracks have up to 0.8 m) would sit inside it.
+  t.curvature_.assign(n, 0.0);
   for (size_t i = 0; i < n; ++i) {
-    const double seg_before = i > 0 ? t.s_[i] - t.s_[i - 1] : (def.closed ? t.s_[n] - t.s_[n - 1] : 0.0);
-    const double seg_after = i < segs ? t.s_[i + 1] - t.s_[i] : 0.0;
-    const double h = std::max({kCurvatureWindowM, seg_before, seg_after});
-    if (!def.closed && (t.s_[i] - h < 0.0 || t.s_[i] + h > t.length_m_)) {
-      t.curvature_[i] = 0.0;
-      continue;
+    auto along = [&](size_t from, size_t to, bool forward) {  // arc length from one waypoint to another
+      double d = forward ? t.s_[to] - t.s_[from] : t.s_[from] - t.s_[to];
+      if (def.closed && d < 0.0) d += t.length_m_;
+      return d;
+    };
+    size_t before = i, after = i;
+    bool ok = true;
+    for (size_t k = 1; ok && along(before, i, true) < kCurvatureWindowM; ++k) {
+      if (!def.closed && before == 0) ok = false;
+      else before = prev(before);
+      if (before == i || k > n) ok = false;
     }
-    t.curvature_[i] = Curvature3(t.CenterAt(t.s_[i] - h), w[i].center, t.CenterAt(t.s_[i] + h));
+    for (size_t k = 1; ok && along(i, after, true) < kCurvatureWindowM; ++k) {
+      if (!def.closed && after == n - 1) ok = false;
+      else after = next(after);
+      if (after == i || k > n) ok = false;
+    }
+    if (ok) t.curvature_[i] = Curvature3(w[before].center, w[i].center, w[after].center);
   }
 
   TrackStats& st = t.stats_;
@@ -265,7 +285,15 @@ TrackPosition Track::Locate(Vec2 p) const {
     const Vec2 q = Lerp(a, b, t);
     TrackPosition pos;
     pos.segment = seg;
-    pos.s_m = s_[static_cast<size_t>(seg)] + t * (s_[static_cast<size_t>(seg) + 1] - s_[static_cast<size_t>(seg)]);
+    // Past the ends of an open segment progress keeps counting (below 0 or
+    // beyond the length), so a finish crossing there is timed inside its step.
+    double t_s = t;
+    if (!closed_ && (seg == 0 || seg == segment_count() - 1)) {
+      const Vec2 d = b - a;
+      const double raw = Dot(p - a, d) / Dot(d, d);
+      if ((seg == 0 && raw < 0.0) || (seg == segment_count() - 1 && raw > 1.0)) t_s = raw;
+    }
+    pos.s_m = s_[static_cast<size_t>(seg)] + t_s * (s_[static_cast<size_t>(seg) + 1] - s_[static_cast<size_t>(seg)]);
     pos.distance_m = Distance(p, q);
     pos.offset_m = Cross(b - a, p - a) >= 0.0 ? pos.distance_m : -pos.distance_m;
     return pos;

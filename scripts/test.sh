@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The README's test command: installs what is missing, builds everything
+# (native, WebAssembly, sanitizers) and runs every test. Ends with ctest's summary.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+scripts/setup.sh
+export NODE_PATH=/usr/share/nodejs   # Debian's Emscripten needs Debian's acorn
+
+echo "== WebAssembly build (Emscripten): the core and its tests for node"
+emcmake cmake -S . -B build/wasm -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build/wasm
+
+echo "== AddressSanitizer + UndefinedBehaviorSanitizer build of the core's tests"
+cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPITWALL_SANITIZE=ON -DPITWALL_CORE_ONLY=ON >/dev/null
+cmake --build build/asan --target core_tests
+
+echo "== Native build"
+cmake -S . -B build/native -G Ninja -DCMAKE_BUILD_TYPE=Release -DPITWALL_WITH_TESTS=ON \
+  -DPITWALL_WASM_GOLDEN="$root/build/wasm/tests/wasm/pitwall_golden_print.js" \
+  -DPITWALL_WASM_CORE_TESTS="$root/build/wasm/tests/wasm/core_tests_wasm.js" \
+  -DPITWALL_ASAN_CORE_TESTS="$root/build/asan/tests/core_tests" >/dev/null
+cmake --build build/native
+
+echo "== Tests"
+cd build/native
+ctest --output-on-failure -j "$(nproc)" --timeout 600

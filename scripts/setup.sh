@@ -13,6 +13,8 @@ apt_packages=(
   libgtest-dev libbenchmark-dev           # tests and benchmarks
   nlohmann-json3-dev libcli11-dev         # JSON at the edges, the command line
   emscripten                              # the browser build (and the core's tests under node)
+  libonnx-dev libprotobuf-dev             # the model upload gate and writer (libonnx-dev forgets protobuf)
+  libeigen3-dev                           # training the starter models
 )
 command -v node >/dev/null 2>&1 || apt_packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || apt_packages+=(npm)
@@ -35,6 +37,10 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
   echo "$want" > "$stamp"
 fi
+
+# Native ONNX Runtime for the server: the pinned tarballs from npm, checked
+# against server/ort/package-lock.json, only the library and headers unpacked.
+node server/ort/fetch.mjs build/_deps/onnxruntime
 
 # Dear ImGui 1.86 from Debian's source package (libimgui-dev has no sources
 # the browser build can use). A private apt configuration adds deb-src without

@@ -11,5 +11,6 @@ namespace pw::cli {
 using Run = std::function<int()>;
 Run AddTrialCommand(CLI::App& app);
 Run AddTrackCommand(CLI::App& app);
+Run AddModelCommand(CLI::App& app);
 
 }  // namespace pw::cli

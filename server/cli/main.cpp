@@ -9,11 +9,13 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   pw::cli::Run trial = pw::cli::AddTrialCommand(app);
   pw::cli::Run track = pw::cli::AddTrackCommand(app);
+  pw::cli::Run model = pw::cli::AddModelCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
   if (app.got_subcommand("trial")) return trial();
+  if (app.got_subcommand("model")) return model();
   return track();
 }

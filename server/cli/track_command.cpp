@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "pitwall/track_io.h"
 #include "pitwall/track_library.h"
+#include "files.h"
 #include "track_source.h"
 
 namespace pw::cli {
@@ -45,7 +46,7 @@ Run AddTrackCommand(CLI::App& app) {
       for (const std::string& id : BuiltinTrackIds()) PrintSummary(BuiltinTrack(id).value());
       return 0;
     }
-    Result<std::string> bytes = ReadFile(o->file);
+    Result<std::string> bytes = ReadFile(o->file, 16u * 1024u * 1024u);
     if (!bytes) {
       std::fprintf(stderr, "pitwall track import: %s\n", bytes.error().message.c_str());
       return 2;

@@ -8,8 +8,6 @@
 
 namespace pw::cli {
 
-/// Reads a whole file; the error names the file.
-Result<std::string> ReadFile(const std::string& path);
 /// A built-in id first; otherwise a path to a .npy, .csv or Pitwall .json track.
 Result<Track> LoadTrack(const std::string& id_or_path);
 

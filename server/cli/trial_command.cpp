@@ -1,5 +1,6 @@
 // pitwall trial: runs a driver round a track under race rules and prints the laps.
 #include <cstdio>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -7,6 +8,8 @@
 #include "pitwall/expert.h"
 #include "pitwall/scoring.h"
 #include "pitwall/trial.h"
+#include "model_source.h"
+#include "ort_policy.h"
 #include "track_source.h"
 
 namespace pw::cli {
@@ -21,6 +24,8 @@ struct TrialOptions {
   int penalty_ms = 2000;
   double pace = 1.0;
   bool centre_line = false;
+  std::string model;
+  std::string metadata;
 };
 
 std::string Seconds(int64_t ms) {
@@ -45,12 +50,36 @@ int RunTrialCommand(const TrialOptions& o) {
     for (const FieldError& e : errors) std::fprintf(stderr, "pitwall trial: %s %s\n", e.field.c_str(), e.message.c_str());
     return 2;
   }
-  ExpertConfig expert_config;
-  expert_config.pace = o.pace;
-  expert_config.use_track_width = !o.centre_line;
   TrialConfig config;
-  ExpertDriver expert(track.value(), config.car, expert_config);
-  const TrialResult result = RunTrial(track.value(), rules, expert, config);
+  std::unique_ptr<Policy> driver;
+  std::string driver_name = "expert";
+  if (!o.model.empty()) {
+    Result<LoadedModel> loaded = ReadModelFiles(o.model, o.metadata);
+    if (!loaded) {
+      std::fprintf(stderr, "pitwall trial: %s\n", loaded.error().message.c_str());
+      return 2;
+    }
+    const models::ModelReport& report = loaded.value().report;
+    if (!report.accepted()) {
+      std::fprintf(stderr, "pitwall trial: %s is refused by the model gate:\n", o.model.c_str());
+      for (const std::string& p : report.problems) std::fprintf(stderr, "  - %s\n", p.c_str());
+      return 2;
+    }
+    Result<std::shared_ptr<models::OrtModel>> model = models::OrtModel::Load(loaded.value().bytes, *report.metadata);
+    if (!model) {
+      std::fprintf(stderr, "pitwall trial: %s: %s\n", o.model.c_str(), model.error().message.c_str());
+      return 2;
+    }
+    config.sensors = report.metadata->sensor_config();
+    driver = std::make_unique<models::OrtPolicy>(model.value());
+    driver_name = o.model;
+  } else {
+    ExpertConfig expert_config;
+    expert_config.pace = o.pace;
+    expert_config.use_track_width = !o.centre_line;
+    driver = std::make_unique<ExpertDriver>(track.value(), config.car, expert_config);
+  }
+  const TrialResult result = RunTrial(track.value(), rules, *driver, config);
   const Score score = ScoreLaps(result.laps, rules);
 
   if (o.json) {
@@ -60,12 +89,13 @@ int RunTrialCommand(const TrialOptions& o) {
                       {"off_track_count", l.off_track_count}, {"resets", l.resets}, {"progress_pct", l.progress_pct}});
     const nlohmann::json out = {
         {"track", {{"id", track.value().id()}, {"name", track.value().name()}, {"length_m", track.value().length_m()}}},
-        {"driver", "expert"},
+        {"driver", driver_name},
         {"rules", {{"laps", rules.laps}, {"min_laps", rules.min_laps}, {"lap_mode", ToString(rules.lap_mode)},
                    {"timing", ToString(rules.timing)}, {"reset_on_off_track", rules.reset_on_off_track},
                    {"off_track_penalty_ms", rules.off_track_penalty_ms}}},
         {"laps", laps},
         {"end", ToString(result.end)},
+        {"error", result.error},
         {"score", {{"qualified", score.qualified}, {"ranking_ms", score.ranking_ms}, {"best_lap_ms", score.best_lap_ms},
                    {"best_average_ms", score.best_average_ms}, {"total_ms", score.total_ms},
                    {"longest_streak", score.longest_streak}, {"off_track_count", score.off_track_count}}},
@@ -74,13 +104,15 @@ int RunTrialCommand(const TrialOptions& o) {
     std::printf("%s\n", out.dump(2).c_str());
   } else {
     const Track& t = track.value();
-    std::printf("%s (%s), %.2f m, %d %s laps, expert at pace %.2f%s\n", t.name().c_str(), t.id().c_str(), t.length_m(),
-                rules.laps, rules.lap_mode == LapMode::kContinuous ? "continuous" : "standing-start", o.pace,
-                o.centre_line ? " on the centre line" : "");
+    std::printf("%s (%s), %.2f m, %d %s laps, ", t.name().c_str(), t.id().c_str(), t.length_m(), rules.laps,
+                rules.lap_mode == LapMode::kContinuous ? "continuous" : "standing-start");
+    if (o.model.empty()) std::printf("expert at pace %.2f%s\n", o.pace, o.centre_line ? " on the centre line" : "");
+    else std::printf("model %s\n", o.model.c_str());
     std::printf("%-4s %10s  %-12s %9s %7s %9s\n", "lap", "time (s)", "status", "off track", "resets", "progress");
     for (const LapResult& l : result.laps)
       std::printf("%-4d %10s  %-12s %9d %7d %8.1f%%\n", l.lap, Seconds(l.time_ms).c_str(), ToString(l.status),
                   l.off_track_count, l.resets, l.progress_pct);
+    if (!result.error.empty()) std::printf("model error: %s\n", result.error.c_str());
     std::printf("best lap %s s, total %s s, %d complete, %s\n", Seconds(score.best_lap_ms).c_str(),
                 Seconds(score.total_ms).c_str(), score.complete_laps, score.qualified ? "qualified" : "not qualified");
   }
@@ -91,7 +123,7 @@ int RunTrialCommand(const TrialOptions& o) {
 
 Run AddTrialCommand(CLI::App& app) {
   auto options = std::make_shared<TrialOptions>();
-  CLI::App* cmd = app.add_subcommand("trial", "Run the built-in expert round a track and print the lap table");
+  CLI::App* cmd = app.add_subcommand("trial", "Run the built-in expert, or a model, round a track and print the lap table");
   cmd->add_option("--track", options->track, "built-in track id or a track file (.npy, .csv, .json)")->required();
   cmd->add_option("--laps", options->laps, "laps to run (1-10)")->check(CLI::Range(1, 10));
   cmd->add_flag("--json", options->json, "print JSON instead of a table");
@@ -100,6 +132,8 @@ Run AddTrialCommand(CLI::App& app) {
   cmd->add_option("--penalty-ms", options->penalty_ms, "off-track penalty (0-10000 ms)")->check(CLI::Range(0, 10000));
   cmd->add_option("--pace", options->pace, "expert pace, 0.3-1.0")->check(CLI::Range(0.3, 1.0));
   cmd->add_flag("--centre-line", options->centre_line, "drive the centre line instead of the racing line");
+  cmd->add_option("--model", options->model, "drive an ONNX model (native ONNX Runtime) instead of the expert");
+  cmd->add_option("--metadata", options->metadata, "DeepRacer's model_metadata.json for a model that carries none");
   return [options] { return RunTrialCommand(*options); };
 }
 

@@ -12,5 +12,7 @@ using Run = std::function<int()>;
 Run AddTrialCommand(CLI::App& app);
 Run AddTrackCommand(CLI::App& app);
 Run AddModelCommand(CLI::App& app);
+Run AddServeCommand(CLI::App& app);
+Run AddAdminCommand(CLI::App& app);
 
 }  // namespace pw::cli

@@ -10,6 +10,8 @@ int main(int argc, char** argv) {
   pw::cli::Run trial = pw::cli::AddTrialCommand(app);
   pw::cli::Run track = pw::cli::AddTrackCommand(app);
   pw::cli::Run model = pw::cli::AddModelCommand(app);
+  pw::cli::Run serve = pw::cli::AddServeCommand(app);
+  pw::cli::Run admin = pw::cli::AddAdminCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -17,5 +19,7 @@ int main(int argc, char** argv) {
   }
   if (app.got_subcommand("trial")) return trial();
   if (app.got_subcommand("model")) return model();
+  if (app.got_subcommand("serve")) return serve();
+  if (app.got_subcommand("admin")) return admin();
   return track();
 }

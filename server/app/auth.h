@@ -1,0 +1,37 @@
+// Racers' credentials: argon2id password hashes and bearer tokens
+// (libsodium). A token is 256 random bits, base64url; only its SHA-256 is
+// stored, so a leaked database holds no usable token.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <httplib.h>
+
+namespace pw::server {
+
+inline constexpr int64_t kSessionLifetimeMs = 30LL * 24 * 3600 * 1000;
+
+void InitCrypto();  ///< sodium_init; call once at start
+std::string HashPassword(const std::string& password);
+bool VerifyPassword(const std::string& hash, const std::string& password);
+/// 256 bits from the CSPRNG, base64url without padding.
+std::string NewToken(size_t bytes = 32);
+std::string Sha256Hex(const std::string& data);
+
+struct Racer {
+  int64_t id = 0;
+  std::string alias;
+  std::string role;
+  bool terms_accepted = false;
+  int64_t created_at = 0;
+  bool admin() const { return role == "admin"; }
+};
+
+/// The racer behind "Authorization: Bearer <token>", if the token is known,
+/// unexpired and not revoked.
+std::optional<Racer> Authenticate(SQLite::Database& db, const httplib::Request& req, std::string* token_hash = nullptr);
+
+}  // namespace pw::server

@@ -1,0 +1,233 @@
+#include "evaluator.h"
+
+#include <cstring>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "database.h"
+#include "model_gate.h"
+#include "ort_policy.h"
+#include "pitwall/scoring.h"
+#include "pitwall/trial.h"
+
+namespace pw::server {
+namespace {
+
+using nlohmann::json;
+
+struct Job {
+  int64_t id = 0, race_id = 0, racer_id = 0, model_id = 0;
+  std::string sha256, metadata;
+};
+
+std::optional<Job> Claim(SQLite::Database& db) {
+  SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+  SQLite::Statement q(db,
+                      "UPDATE submissions SET status = 'EVALUATING', started_at = ?, attempts = attempts + 1 "
+                      "WHERE id = (SELECT id FROM submissions WHERE status = 'QUEUED' ORDER BY id LIMIT 1) "
+                      "RETURNING id, race_id, racer_id, model_id");
+  q.bind(1, NowMs());
+  if (!q.executeStep()) return std::nullopt;
+  Job job{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getInt64(), q.getColumn(3).getInt64(), {}, {}};
+  q.reset();
+  SQLite::Statement m(db, "SELECT sha256, metadata FROM models WHERE id = ?");
+  m.bind(1, job.model_id);
+  if (m.executeStep()) {
+    job.sha256 = m.getColumn(0).getString();
+    job.metadata = m.getColumn(1).getString();
+  }
+  tx.commit();
+  return job;
+}
+
+json LapsJson(const std::vector<LapResult>& laps) {
+  json out = json::array();
+  for (const LapResult& l : laps)
+    out.push_back({{"lap", l.lap}, {"time_ms", l.time_ms}, {"status", ToString(l.status)}, {"off_track_count", l.off_track_count},
+                   {"resets", l.resets}, {"progress_pct", std::round(l.progress_pct * 10.0) / 10.0}});
+  return out;
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+}  // namespace
+
+std::string EncodeTrace(const std::vector<TraceStep>& steps) {
+  std::string out;
+  out.push_back(1);
+  const uint32_t n = static_cast<uint32_t>(steps.size());
+  out.append(reinterpret_cast<const char*>(&n), 4);
+  for (const TraceStep& s : steps) {
+    out.append(reinterpret_cast<const char*>(&s.steering_deg), 4);
+    out.append(reinterpret_cast<const char*>(&s.speed_mps), 4);
+    out.push_back(static_cast<char>(static_cast<int8_t>(s.discrete_index)));
+  }
+  return out;
+}
+
+int RequeueInterrupted(SQLite::Database& db) {
+  return db.exec("UPDATE submissions SET status = 'QUEUED', started_at = NULL WHERE status = 'EVALUATING'");
+}
+
+bool RecomputeLeaderboardRow(SQLite::Database& db, int64_t race_id, int64_t racer_id) {
+  std::vector<RankInput> inputs;
+  SQLite::Statement q(db, "SELECT id, ranking_ms FROM submissions WHERE race_id = ? AND racer_id = ? AND status = 'COMPLETED' AND qualified = 1");
+  q.bind(1, race_id);
+  q.bind(2, racer_id);
+  while (q.executeStep()) {
+    RankInput in;
+    in.racer_id = racer_id;
+    in.submission_id = q.getColumn(0).getInt64();
+    in.score.qualified = true;
+    in.score.ranking_ms = q.getColumn(1).getInt64();
+    inputs.push_back(in);
+  }
+  const auto rows = RankSubmissions(inputs);
+  SQLite::Statement cur(db, "SELECT submission_id FROM leaderboard WHERE race_id = ? AND racer_id = ?");
+  cur.bind(1, race_id);
+  cur.bind(2, racer_id);
+  const int64_t current = cur.executeStep() ? cur.getColumn(0).getInt64() : 0;
+  if (rows.empty()) {
+    if (current == 0) return false;
+    SQLite::Statement del(db, "DELETE FROM leaderboard WHERE race_id = ? AND racer_id = ?");
+    del.bind(1, race_id);
+    del.bind(2, racer_id);
+    del.exec();
+    return true;
+  }
+  if (rows[0].submission_id == current) return false;
+  SQLite::Statement up(db, "INSERT INTO leaderboard (race_id, racer_id, submission_id, ranking_ms) VALUES (?, ?, ?, ?) "
+                           "ON CONFLICT (race_id, racer_id) DO UPDATE SET submission_id = excluded.submission_id, ranking_ms = excluded.ranking_ms");
+  up.bind(1, race_id);
+  up.bind(2, racer_id);
+  up.bind(3, rows[0].submission_id);
+  up.bind(4, rows[0].score.ranking_ms);
+  up.exec();
+  return true;
+}
+
+bool Evaluator::RunOne() {
+  SQLite::Database& db = league_.db();
+  const std::optional<Job> job = Claim(db);
+  if (!job) return false;
+  league_.events().Publish(job->race_id, "submission", json{{"id", job->id}, {"status", "EVALUATING"}}.dump());
+
+  std::string failure;
+  TrialResult result;
+  Score score;
+  const std::optional<RaceInfo> race = league_.Race(job->race_id);
+  auto metadata = ParseModelMetadata(job->metadata);
+  if (!race) {
+    failure = "the race no longer exists";
+  } else if (!metadata) {
+    failure = "the model's metadata cannot be read: " + metadata.error().message;
+  } else {
+    const std::string bytes = ReadAll(league_.models_dir() + "/" + job->sha256 + ".onnx");
+    auto model = models::OrtModel::Load(bytes, metadata.value());
+    if (!model) {
+      failure = "model error: " + model.error().message;
+    } else {
+      models::OrtPolicy policy(model.value(), league_.config().step_budget_us);
+      TrialConfig config;
+      config.sensors = metadata.value().sensor_config();
+      Trial trial(*race->track, race->rules, config);
+      int last_reported = -1;
+      while (!trial.finished()) {
+        if (trial.awaiting_decision()) {
+          const Decision d = policy.Decide(trial.observation());
+          trial.Advance(&d);
+        } else {
+          trial.Advance(nullptr);
+        }
+        // Live progress: every 5 % of the whole evaluation.
+        const int laps_done = static_cast<int>(trial.result().laps.size());
+        const double total = (laps_done + trial.lap_progress_pct() / 100.0) / race->rules.laps * 100.0;
+        if (static_cast<int>(total / 5.0) != last_reported && !trial.finished()) {
+          last_reported = static_cast<int>(total / 5.0);
+          league_.SetProgress(job->id, {trial.current_lap(), trial.lap_progress_pct(), total});
+          league_.events().Publish(job->race_id, "submission",
+                                   json{{"id", job->id}, {"status", "EVALUATING"}, {"lap", trial.current_lap()},
+                                        {"progress_pct", std::round(total * 10.0) / 10.0}}.dump());
+        }
+      }
+      result = trial.result();
+      score = ScoreLaps(result.laps, race->rules);
+      if (result.end == LapStatus::kModelError) failure = "model error: " + result.error;
+      else if (!score.qualified)
+        failure = "completed " + std::to_string(score.longest_streak) + " consecutive lap" + (score.longest_streak == 1 ? "" : "s") +
+                  "; the race needs " + std::to_string(race->rules.min_laps);
+    }
+  }
+
+  // One transaction: the result, the leaderboard and the revision.
+  const std::string status = failure.empty() ? "COMPLETED" : "FAILED";
+  int64_t revision = 0;
+  bool board_changed = false;
+  {
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement u(db,
+                        "UPDATE submissions SET status = ?, reason = ?, finished_at = ?, qualified = ?, ranking_ms = ?, best_lap_ms = ?, "
+                        "best_average_ms = ?, total_ms = ?, off_track_count = ?, complete_laps = ?, laps_json = ?, trace = ?, fingerprint = ? "
+                        "WHERE id = ? AND status = 'EVALUATING'");
+    u.bind(1, status);
+    if (failure.empty()) u.bind(2); else u.bind(2, failure);
+    u.bind(3, NowMs());
+    u.bind(4, score.qualified ? 1 : 0);
+    u.bind(5, score.ranking_ms);
+    u.bind(6, score.best_lap_ms);
+    u.bind(7, score.best_average_ms);
+    u.bind(8, score.total_ms);
+    u.bind(9, score.off_track_count);
+    u.bind(10, score.complete_laps);
+    u.bind(11, LapsJson(result.laps).dump());
+    const std::string trace = EncodeTrace(result.trace);
+    u.bind(12, trace.data(), static_cast<int>(trace.size()));
+    char fp[17];
+    std::snprintf(fp, sizeof fp, "%016llx", static_cast<unsigned long long>(result.fingerprint));
+    u.bind(13, std::string(fp));
+    u.bind(14, job->id);
+    if (u.exec() == 1) {
+      board_changed = RecomputeLeaderboardRow(db, job->race_id, job->racer_id);
+      revision = league_.BumpRevision(db, job->race_id);
+    }
+    tx.commit();
+  }
+  league_.ClearProgress(job->id);
+  league_.events().Publish(job->race_id, "submission",
+                           json{{"id", job->id}, {"status", status}, {"reason", failure.empty() ? json() : json(failure)}}.dump());
+  if (revision > 0)
+    league_.events().Publish(job->race_id, "leaderboard", json{{"revision", revision}, {"changed", board_changed}}.dump());
+  return true;
+}
+
+void Evaluator::Work() {
+  while (!league_.stopping) {
+    bool did = false;
+    try {
+      did = RunOne();
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "pitwall: evaluation worker: %s\n", e.what());
+    }
+    if (!did) league_.WaitForWork(500);
+  }
+}
+
+void Evaluator::Start(int workers) {
+  for (int i = 0; i < workers; ++i) threads_.emplace_back([this] { Work(); });
+}
+
+void Evaluator::Stop() {
+  league_.stopping = true;
+  league_.WakeWorkers();
+  for (auto& t : threads_)
+    if (t.joinable()) t.join();
+  threads_.clear();
+}
+
+}  // namespace pw::server

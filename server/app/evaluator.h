@@ -1,0 +1,43 @@
+// The authoritative evaluation: worker threads take submissions from the
+// durable queue in the database, run the race's trial with the model in
+// native ONNX Runtime, and store the laps, the trace and the leaderboard
+// change in one transaction. A submission left EVALUATING by a crash is queued
+// again at start, so an accepted submission is never lost and never counted twice.
+#pragma once
+
+#include <thread>
+#include <vector>
+
+#include "league.h"
+#include "pitwall/policy.h"
+
+namespace pw::server {
+
+/// Puts submissions a crashed server left EVALUATING back in the queue; returns how many.
+int RequeueInterrupted(SQLite::Database& db);
+
+class Evaluator {
+ public:
+  explicit Evaluator(League& league) : league_(league) {}
+  ~Evaluator() { Stop(); }
+  void Start(int workers);
+  void Stop();
+
+  /// Claims and evaluates one queued submission; false when the queue is empty.
+  bool RunOne();
+
+ private:
+  void Work();
+  League& league_;
+  std::vector<std::thread> threads_;
+};
+
+/// Recomputes a racer's leaderboard row for a race from their completed
+/// submissions (the core's ranking rule); true if the row changed.
+bool RecomputeLeaderboardRow(SQLite::Database& db, int64_t race_id, int64_t racer_id);
+
+/// Serialises a trace for storage (format 1: u8 version, u32 count, then
+/// float32 steering, float32 speed, i8 discrete index per step, little-endian).
+std::string EncodeTrace(const std::vector<TraceStep>& steps);
+
+}  // namespace pw::server

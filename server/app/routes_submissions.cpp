@@ -1,0 +1,142 @@
+// Submissions: a racer enters a model in an open race; it waits in the
+// durable queue (with its position), is evaluated (with live progress), and
+// ends COMPLETED with its laps or FAILED with the reason.
+#include "api.h"
+#include "database.h"
+
+namespace pw::server {
+namespace {
+
+constexpr const char* kColumns =
+    "s.id, s.race_id, s.model_id, m.name, s.status, s.reason, s.created_at, s.started_at, s.finished_at, s.qualified, "
+    "s.ranking_ms, s.best_lap_ms, s.best_average_ms, s.total_ms, s.off_track_count, s.complete_laps, s.laps_json, s.racer_id";
+
+json SubmissionJson(SQLite::Statement& q, League& league) {
+  const int64_t id = q.getColumn(0).getInt64();
+  const std::string status = q.getColumn(4).getString();
+  json j = {{"id", id}, {"race_id", q.getColumn(1).getInt64()}, {"model_id", q.getColumn(2).getInt64()},
+            {"model_name", q.getColumn(3).getString()}, {"status", status}, {"created_at", Rfc3339(q.getColumn(6).getInt64())}};
+  if (!q.getColumn(5).isNull()) j["reason"] = q.getColumn(5).getString();
+  if (!q.getColumn(7).isNull()) j["started_at"] = Rfc3339(q.getColumn(7).getInt64());
+  if (!q.getColumn(8).isNull()) j["finished_at"] = Rfc3339(q.getColumn(8).getInt64());
+  if (status == "QUEUED") {
+    SQLite::Statement pos(league.db(), "SELECT COUNT(*) FROM submissions WHERE status = 'QUEUED' AND id <= ?");
+    pos.bind(1, id);
+    pos.executeStep();
+    j["queue_position"] = pos.getColumn(0).getInt64();
+  }
+  if (status == "EVALUATING") {
+    const auto p = league.GetProgress(id);
+    j["progress"] = p ? json{{"lap", p->lap}, {"lap_progress_pct", std::round(p->lap_progress_pct * 10) / 10},
+                            {"progress_pct", std::round(p->total_progress_pct * 10) / 10}}
+                      : json{{"lap", 1}, {"lap_progress_pct", 0.0}, {"progress_pct", 0.0}};
+  }
+  if (status == "COMPLETED" || status == "FAILED") {
+    j["result"] = {{"qualified", q.getColumn(9).getInt() != 0}, {"ranking_ms", q.getColumn(10).getInt64()},
+                   {"best_lap_ms", q.getColumn(11).getInt64()}, {"average_lap_ms", q.getColumn(12).getInt64()},
+                   {"total_ms", q.getColumn(13).getInt64()}, {"off_track_count", q.getColumn(14).getInt()},
+                   {"complete_laps", q.getColumn(15).getInt()}};
+    j["laps"] = json::parse(q.getColumn(16).isNull() ? std::string("[]") : q.getColumn(16).getString(), nullptr, false);
+  }
+  return j;
+}
+
+}  // namespace
+
+void AddSubmissionRoutes(Api& api) {
+  League& league = api.league();
+
+  api.Add("POST", "/api/v1/races/{race_id}/submissions", [&api, &league](const httplib::Request& req, httplib::Response& res) {
+    auto racer = api.RequireRacer(req, res);
+    if (!racer) return;
+    const int64_t race_id = PathId(req, 1);
+    auto race = league.Race(race_id);
+    if (!race) return Problem(res, 404, "not-found", "No such race", "there is no race " + req.matches[1].str());
+    if (!racer->terms_accepted)
+      return Problem(res, 403, "terms-required", "Accept the racing terms first",
+                     "read GET /api/v1/terms and accept them with POST /api/v1/me/terms before your first submission");
+    auto body = JsonBody(req, res);
+    if (!body) return;
+    FieldReader f{*body, {}};
+    const auto model_id = f.Integer("model_id", true, 1, INT64_MAX);
+    if (!f.errors.empty()) return Problem(res, 422, "validation", "Invalid submission", "name the model to race", f.errors);
+    const int64_t now = NowMs();
+    if (now < race->opens_at)
+      return Problem(res, 409, "race-not-open", "The race has not opened", "submissions open at " + Rfc3339(race->opens_at));
+    if (now >= race->closes_at)
+      return Problem(res, 409, "race-closed", "The race is closed", "the race closed at " + Rfc3339(race->closes_at));
+
+    SQLite::Database& db = league.db();
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement model(db, "SELECT 1 FROM models WHERE id = ? AND racer_id = ? AND deleted_at IS NULL");
+    model.bind(1, *model_id);
+    model.bind(2, racer->id);
+    if (!model.executeStep())
+      return Problem(res, 404, "not-found", "No such model", "you have no model " + std::to_string(*model_id), {{"model_id", "is not one of your models"}});
+    SQLite::Statement used(db, "SELECT COUNT(*) FROM submissions WHERE race_id = ? AND racer_id = ? AND status != 'CANCELLED'");
+    used.bind(1, race_id);
+    used.bind(2, racer->id);
+    used.executeStep();
+    if (used.getColumn(0).getInt() >= race->max_submissions)
+      return Problem(res, 409, "submission-limit", "No submissions left",
+                     "you have used all " + std::to_string(race->max_submissions) + " submissions allowed in this race");
+    SQLite::Statement ins(db, "INSERT INTO submissions (race_id, racer_id, model_id, status, created_at) VALUES (?, ?, ?, 'QUEUED', ?) RETURNING id");
+    ins.bind(1, race_id);
+    ins.bind(2, racer->id);
+    ins.bind(3, *model_id);
+    ins.bind(4, now);
+    ins.executeStep();
+    const int64_t id = ins.getColumn(0).getInt64();
+    ins.reset();
+    const int64_t revision = league.BumpRevision(db, race_id);  // the "submissions" column changes
+    tx.commit();
+    league.WakeWorkers();
+    league.events().Publish(race_id, "submission", json{{"id", id}, {"status", "QUEUED"}}.dump());
+    league.events().Publish(race_id, "leaderboard", json{{"revision", revision}, {"changed", false}}.dump());
+    SQLite::Statement q(db, std::string("SELECT ") + kColumns + " FROM submissions s JOIN models m ON m.id = s.model_id WHERE s.id = ?");
+    q.bind(1, id);
+    q.executeStep();
+    res.set_header("Location", "/api/v1/submissions/" + std::to_string(id));
+    WriteJson(res, 202, SubmissionJson(q, league));
+  });
+
+  api.Add("GET", "/api/v1/races/{race_id}/submissions", [&api, &league](const httplib::Request& req, httplib::Response& res) {
+    auto racer = api.RequireRacer(req, res);
+    if (!racer) return;
+    if (!league.Race(PathId(req, 1))) return Problem(res, 404, "not-found", "No such race", "there is no race " + req.matches[1].str());
+    SQLite::Statement q(league.db(), std::string("SELECT ") + kColumns +
+                                         " FROM submissions s JOIN models m ON m.id = s.model_id WHERE s.race_id = ? AND s.racer_id = ? ORDER BY s.id DESC");
+    q.bind(1, PathId(req, 1));
+    q.bind(2, racer->id);
+    json list = json::array();
+    while (q.executeStep()) list.push_back(SubmissionJson(q, league));
+    WriteJson(res, 200, {{"submissions", list}});
+  });
+
+  api.Add("GET", "/api/v1/submissions/{submission_id}", [&api, &league](const httplib::Request& req, httplib::Response& res) {
+    auto racer = api.RequireRacer(req, res);
+    if (!racer) return;
+    SQLite::Statement q(league.db(), std::string("SELECT ") + kColumns +
+                                         " FROM submissions s JOIN models m ON m.id = s.model_id WHERE s.id = ? AND s.racer_id = ?");
+    q.bind(1, PathId(req, 1));
+    q.bind(2, racer->id);
+    if (!q.executeStep()) return Problem(res, 404, "not-found", "No such submission", "you have no submission " + req.matches[1].str());
+    WriteJson(res, 200, SubmissionJson(q, league));
+  });
+
+  api.Add("GET", "/api/v1/submissions/{submission_id}/trace", [&api, &league](const httplib::Request& req, httplib::Response& res) {
+    // One's own submissions, and any run on a league leaderboard.
+    const auto racer = api.OptionalRacer(req);
+    SQLite::Statement q(league.db(),
+                        "SELECT s.trace, s.fingerprint FROM submissions s WHERE s.id = ? AND s.trace IS NOT NULL AND (s.racer_id = ? OR "
+                        "EXISTS (SELECT 1 FROM leaderboard l JOIN races r ON r.id = l.race_id WHERE l.submission_id = s.id AND r.kind = 'LEAGUE'))");
+    q.bind(1, PathId(req, 1));
+    q.bind(2, racer ? racer->id : 0);
+    if (!q.executeStep()) return Problem(res, 404, "not-found", "No such trace", "there is no trace you may see for submission " + req.matches[1].str());
+    const SQLite::Column blob = q.getColumn(0);
+    res.set_header("X-Pitwall-Fingerprint", q.getColumn(1).getString());
+    res.set_content(std::string(static_cast<const char*>(blob.getBlob()), static_cast<size_t>(blob.getBytes())), "application/octet-stream");
+  });
+}
+
+}  // namespace pw::server

@@ -15,6 +15,9 @@ apt_packages=(
   emscripten                              # the browser build (and the core's tests under node)
   libonnx-dev libprotobuf-dev             # the model upload gate and writer (libonnx-dev forgets protobuf)
   libeigen3-dev                           # training the starter models
+  libcpp-httplib-dev libsqlitecpp-dev     # the server: HTTP and SQLite
+  libsodium-dev libyaml-cpp-dev           # password hashing and tokens; the OpenAPI document
+  wrk                                     # the leaderboard load benchmark
 )
 command -v node >/dev/null 2>&1 || apt_packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || apt_packages+=(npm)

@@ -48,7 +48,10 @@ int RunServer(const ServerConfig& given) {
   httplib::Server http;
   http.set_tcp_nodelay(true);  // without it a JSON GET runs at ~300 req/s (Nagle + delayed ACK)
   http.new_task_queue = [threads = config.http_threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
-  http.set_keep_alive_max_count(1000);
+  // Keep connections: Debian's cpp-httplib listens with a backlog of 5, so every
+  // reconnect under load risks a dropped SYN and a one-second retry.
+  http.set_keep_alive_max_count(1000000);
+  http.set_keep_alive_timeout(30);
   http.set_payload_max_length(12u * 1024u * 1024u);
   http.set_read_timeout(10, 0);
   http.set_write_timeout(10, 0);

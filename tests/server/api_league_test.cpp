@@ -1,0 +1,352 @@
+// Models, league races, submissions, leaderboards and live updates against
+// the real server on loopback, with real models in native ONNX Runtime.
+#include <gtest/gtest.h>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <atomic>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "model_corpus.h"
+#include "server_process.h"
+
+namespace pw::testing {
+namespace {
+
+std::string Starter(const std::string& name) {
+  std::ifstream in(std::string(PITWALL_STARTER_DIR) + "/starter-" + name + ".onnx", std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+std::string InHours(double hours) {
+  const auto t = std::chrono::system_clock::now() + std::chrono::milliseconds(static_cast<int64_t>(hours * 3600 * 1000));
+  const std::time_t secs = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+class League : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    server_ = new ServerProcess(TempDir("league"));
+    admin_ = new ApiClient(*server_);
+    admin_->SignUp("steward");  // the first account: an admin
+  }
+  static void TearDownTestSuite() {
+    delete admin_;
+    delete server_;
+  }
+  // A race open now unless told otherwise.
+  static int64_t CreateRace(json overrides = json::object()) {
+    json body = {{"name", "Test Race"}, {"track_id", "pitwall_park"}, {"closes_at", InHours(24)}};
+    for (auto& [k, v] : overrides.items()) body[k] = v;
+    auto r = admin_->Post("/api/v1/races", body);
+    EXPECT_EQ(r->status, 201) << r->body;
+    return json::parse(r->body)["id"];
+  }
+  static int64_t UploadModel(ApiClient& c, const std::string& bytes, const std::string& name = "m") {
+    auto r = c.Upload(bytes, name);
+    EXPECT_EQ(r->status, 201) << r->body;
+    return json::parse(r->body)["id"];
+  }
+  // Waits until a submission is COMPLETED or FAILED.
+  static json WaitFinished(ApiClient& c, int64_t id) {
+    for (int i = 0; i < 400; ++i) {
+      json s = json::parse(c.Get("/api/v1/submissions/" + std::to_string(id))->body);
+      if (s["status"] == "COMPLETED" || s["status"] == "FAILED") return s;
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    ADD_FAILURE() << "submission " << id << " did not finish";
+    return {};
+  }
+  static json Board(int64_t race) {
+    ApiClient anon(*server_);
+    return json::parse(anon.Get("/api/v1/races/" + std::to_string(race) + "/leaderboard")->body);
+  }
+  static ServerProcess* server_;
+  static ApiClient* admin_;
+};
+ServerProcess* League::server_ = nullptr;
+ApiClient* League::admin_ = nullptr;
+
+TEST_F(League, TheWholeRacerJourney) {
+  const int64_t race = CreateRace();
+  ApiClient alice(*server_);
+  alice.SignUp("alice");
+  const int64_t slow = UploadModel(alice, Starter("quarry-steady"), "steady");
+  const int64_t fast = UploadModel(alice, Starter("park-state"), "rapid");
+
+  auto models = json::parse(alice.Get("/api/v1/models")->body)["models"];
+  ASSERT_EQ(models.size(), 2u);
+  EXPECT_EQ(models[0]["metadata"]["action_space_type"], "continuous");
+
+  // A submission is queued with its position, then completes with its laps.
+  auto r = alice.Post("/api/v1/races/" + std::to_string(race) + "/submissions", {{"model_id", slow}});
+  ASSERT_EQ(r->status, 202) << r->body;
+  json sub = json::parse(r->body);
+  EXPECT_EQ(sub["status"], "QUEUED");
+  EXPECT_GE(sub["queue_position"].get<int>(), 1);
+  json done = WaitFinished(alice, sub["id"]);
+  ASSERT_EQ(done["status"], "COMPLETED") << done.dump();
+  ASSERT_EQ(done["laps"].size(), 3u);
+  EXPECT_EQ(done["laps"][0]["status"], "complete");
+  const int64_t slow_ms = done["result"]["ranking_ms"];
+
+  json board = Board(race);
+  ASSERT_EQ(board["entries"].size(), 1u);
+  EXPECT_EQ(board["entries"][0]["alias"], "alice");
+  EXPECT_EQ(board["entries"][0]["ranking_ms"], slow_ms);
+  EXPECT_EQ(board["entries"][0]["rank"], 1);
+  EXPECT_EQ(board["entries"][0]["submissions"], 1);
+
+  // A faster one replaces it ...
+  r = alice.Post("/api/v1/races/" + std::to_string(race) + "/submissions", {{"model_id", fast}});
+  const json fast_done = WaitFinished(alice, json::parse(r->body)["id"]);
+  const int64_t fast_ms = fast_done["result"]["ranking_ms"];
+  ASSERT_LT(fast_ms, slow_ms);
+  board = Board(race);
+  ASSERT_EQ(board["entries"].size(), 1u);
+  EXPECT_EQ(board["entries"][0]["ranking_ms"], fast_ms);
+  EXPECT_EQ(board["entries"][0]["submission_id"], fast_done["id"]);
+
+  // ... a slower one does not.
+  r = alice.Post("/api/v1/races/" + std::to_string(race) + "/submissions", {{"model_id", slow}});
+  WaitFinished(alice, json::parse(r->body)["id"]);
+  board = Board(race);
+  EXPECT_EQ(board["entries"][0]["ranking_ms"], fast_ms);
+  EXPECT_EQ(board["entries"][0]["submissions"], 3);
+
+  // A second racer behind: the gap is measured to the leader.
+  ApiClient bob(*server_);
+  bob.SignUp("bob");
+  r = bob.Post("/api/v1/races/" + std::to_string(race) + "/submissions", {{"model_id", UploadModel(bob, Starter("quarry-steady"))}});
+  WaitFinished(bob, json::parse(r->body)["id"]);
+  board = Board(race);
+  ASSERT_EQ(board["entries"].size(), 2u);
+  EXPECT_EQ(board["entries"][1]["alias"], "bob");
+  EXPECT_EQ(board["entries"][1]["rank"], 2);
+  EXPECT_EQ(board["entries"][1]["gap_ms"], board["entries"][1]["ranking_ms"].get<int64_t>() - fast_ms);
+
+  // Everything a racer did is listed for them.
+  EXPECT_EQ(json::parse(alice.Get("/api/v1/races/" + std::to_string(race) + "/submissions")->body)["submissions"].size(), 3u);
+}
+
+TEST_F(League, FailedSubmissionsSayWhy) {
+  const int64_t strict = CreateRace({{"reset_on_off_track", false}});
+  ApiClient carol(*server_);
+  carol.SignUp("carol");
+  // Random weights drive off the track at once: no lap, no place.
+  auto r = carol.Post("/api/v1/races/" + std::to_string(strict) + "/submissions",
+                      {{"model_id", UploadModel(carol, ValidModel(ContinuousStateMetadata()))}});
+  json done = WaitFinished(carol, json::parse(r->body)["id"]);
+  EXPECT_EQ(done["status"], "FAILED");
+  EXPECT_EQ(done["reason"], "completed 0 consecutive laps; the race needs 3");
+  EXPECT_NE(done["laps"][0]["status"], "complete");  // off track or reversed: it ended the lap
+  // A model whose outputs overflow: a model error.
+  auto layers = RandomLayers(8, 16, 2);
+  for (float& w : layers[1].weights) w = 3.0e38f;
+  for (float& b : layers[1].bias) b = 3.0e38f;
+  r = carol.Post("/api/v1/races/" + std::to_string(strict) + "/submissions",
+                 {{"model_id", UploadModel(carol, models::WriteMlpModel(layers, ContinuousStateMetadata()))}});
+  done = WaitFinished(carol, json::parse(r->body)["id"]);
+  EXPECT_EQ(done["status"], "FAILED");
+  EXPECT_EQ(done["reason"].get<std::string>().rfind("model error: output", 0), 0u) << done["reason"];
+  EXPECT_TRUE(Board(strict)["entries"].empty());
+}
+
+TEST_F(League, ModelLibrary) {
+  ApiClient dave(*server_), eve(*server_);
+  dave.SignUp("dave");
+  eve.SignUp("eve");
+  const int64_t id = UploadModel(dave, Starter("park-state"), "first");
+  auto r = dave.Patch("/api/v1/models/" + std::to_string(id), {{"name", "renamed"}});
+  EXPECT_EQ(json::parse(r->body)["name"], "renamed");
+  const std::string sha = json::parse(r->body)["sha256"];
+  EXPECT_TRUE(std::filesystem::exists(server_->data_dir() + "/models/" + sha + ".onnx")) << "stored by SHA-256";
+  // Another racer's model is not there for eve.
+  EXPECT_EQ(eve.Get("/api/v1/models/" + std::to_string(id))->status, 404);
+  EXPECT_EQ(eve.Patch("/api/v1/models/" + std::to_string(id), {{"name", "mine now"}})->status, 404);
+  EXPECT_EQ(eve.Delete("/api/v1/models/" + std::to_string(id))->status, 404);
+  const int64_t race = CreateRace();
+  r = eve.Post("/api/v1/races/" + std::to_string(race) + "/submissions", {{"model_id", id}});
+  EXPECT_EQ(r->status, 404);
+  // The gate's reason comes back on refusal.
+  r = dave.Upload("not a model at all");
+  ASSERT_EQ(r->status, 422);
+  EXPECT_EQ(json::parse(r->body)["type"], "https://pitwall.dev/problems/model-refused");
+  EXPECT_NE(json::parse(r->body)["detail"].get<std::string>().find("not an ONNX model"), std::string::npos);
+  // Deleting a model a live submission uses keeps its file until the race closes.
+  r = dave.Post("/api/v1/races/" + std::to_string(race) + "/submissions", {{"model_id", id}});
+  WaitFinished(dave, json::parse(r->body)["id"]);
+  EXPECT_EQ(dave.Delete("/api/v1/models/" + std::to_string(id))->status, 204);
+  EXPECT_TRUE(json::parse(dave.Get("/api/v1/models")->body)["models"].empty());
+  EXPECT_TRUE(std::filesystem::exists(server_->data_dir() + "/models/" + sha + ".onnx"));
+  // Another racer's submission is not there either.
+  EXPECT_EQ(eve.Get("/api/v1/submissions/" + json::parse(r->body)["id"].dump())->status, 404);
+}
+
+TEST_F(League, RaceCreationRulesAndFieldErrors) {
+  ApiClient racer(*server_);
+  racer.SignUp("not-an-admin");
+  EXPECT_EQ(racer.Post("/api/v1/races", {{"name", "Mine"}, {"track_id", "pitwall_park"}, {"closes_at", InHours(1)}})->status, 403);
+  auto r = admin_->Post("/api/v1/races", {{"name", ""}, {"track_id", "monza"}, {"laps", 0}, {"min_laps", 11}, {"timing_method", "FASTEST"},
+                                          {"off_track_penalty_ms", 20000}, {"opens_at", "yesterday"}, {"race_type", "HEAD_TO_BOT"}});
+  ASSERT_EQ(r->status, 422);
+  std::set<std::string> fields;
+  const json problem = json::parse(r->body);
+  for (const auto& e : problem["errors"]) fields.insert(e["field"]);
+  for (const char* f : {"name", "track_id", "laps", "min_laps", "timing_method", "off_track_penalty_ms", "opens_at", "closes_at", "race_type"})
+    EXPECT_TRUE(fields.count(f)) << "no error for " << f << ": " << r->body;
+  r = admin_->Post("/api/v1/races", {{"name", "Backwards"}, {"track_id", "pitwall_park"}, {"opens_at", InHours(2)}, {"closes_at", InHours(1)}});
+  EXPECT_EQ(json::parse(r->body)["errors"][0]["field"], "closes_at");
+  r = admin_->Post("/api/v1/races", {{"name", "Total"}, {"track_id", "pitwall_park"}, {"closes_at", InHours(1)}, {"timing_method", "TOTAL_TIME"},
+                                     {"laps", 5}, {"min_laps", 3}});
+  EXPECT_EQ(json::parse(r->body)["errors"][0]["message"], "TOTAL_TIME races need min_laps equal to laps");
+}
+
+TEST_F(League, RaceWindowsAndSubmissionLimits) {
+  const int64_t upcoming = CreateRace({{"name", "Later"}, {"opens_at", InHours(5)}, {"closes_at", InHours(6)}});
+  const int64_t closed = CreateRace({{"name", "Over"}, {"opens_at", InHours(-5)}, {"closes_at", InHours(-4)}});
+  const int64_t limited = CreateRace({{"name", "Once"}, {"max_submissions", 1}});
+  ApiClient frank(*server_);
+  frank.SignUp("frank");
+  const int64_t m = UploadModel(frank, Starter("park-state"));
+  auto r = frank.Post("/api/v1/races/" + std::to_string(upcoming) + "/submissions", {{"model_id", m}});
+  EXPECT_EQ(r->status, 409);
+  EXPECT_EQ(json::parse(r->body)["type"], "https://pitwall.dev/problems/race-not-open");
+  r = frank.Post("/api/v1/races/" + std::to_string(closed) + "/submissions", {{"model_id", m}});
+  EXPECT_EQ(json::parse(r->body)["type"], "https://pitwall.dev/problems/race-closed");
+  EXPECT_EQ(frank.Post("/api/v1/races/" + std::to_string(limited) + "/submissions", {{"model_id", m}})->status, 202);
+  r = frank.Post("/api/v1/races/" + std::to_string(limited) + "/submissions", {{"model_id", m}});
+  EXPECT_EQ(r->status, 409);
+  EXPECT_EQ(json::parse(r->body)["detail"], "you have used all 1 submissions allowed in this race");
+  EXPECT_EQ(frank.Post("/api/v1/races/999999/submissions", {{"model_id", m}})->status, 404);
+
+  ApiClient anon(*server_);
+  auto has = [&](const std::string& filter, int64_t id) {
+    const json list = json::parse(anon.Get("/api/v1/races?status=" + filter)->body);
+    for (const auto& race : list["races"])
+      if (race["id"] == id) return true;
+    return false;
+  };
+  EXPECT_TRUE(has("upcoming", upcoming));
+  EXPECT_FALSE(has("open", upcoming));
+  EXPECT_TRUE(has("closed", closed));
+  EXPECT_TRUE(has("open", limited));
+  EXPECT_EQ(anon.Get("/api/v1/races?status=soon")->status, 400);
+}
+
+TEST_F(League, TermsMustBeAcceptedBeforeTheFirstSubmission) {
+  const int64_t race = CreateRace();
+  ApiClient gina(*server_);
+  gina.SignUp("gina", /*accept_terms=*/false);
+  const int64_t m = UploadModel(gina, Starter("park-state"));
+  auto r = gina.Post("/api/v1/races/" + std::to_string(race) + "/submissions", {{"model_id", m}});
+  EXPECT_EQ(r->status, 403);
+  EXPECT_EQ(json::parse(r->body)["type"], "https://pitwall.dev/problems/terms-required");
+  gina.Post("/api/v1/me/terms", {{"accept", true}});
+  EXPECT_EQ(gina.Post("/api/v1/races/" + std::to_string(race) + "/submissions", {{"model_id", m}})->status, 202);
+}
+
+TEST_F(League, LeaderboardCachingAndCors) {
+  const int64_t race = CreateRace();
+  ApiClient anon(*server_);
+  const std::string path = "/api/v1/races/" + std::to_string(race) + "/leaderboard";
+  auto r = anon.Get(path);
+  ASSERT_EQ(r->status, 200);
+  const std::string etag = r->get_header_value("ETag");
+  EXPECT_FALSE(etag.empty());
+  EXPECT_EQ(r->get_header_value("Access-Control-Allow-Origin"), "*");
+  EXPECT_FALSE(r->has_header("Access-Control-Allow-Credentials"));
+  EXPECT_EQ(r->get_header_value("Cache-Control"), "public, no-cache");
+  auto again = anon.http.Get(path.c_str(), {{"If-None-Match", etag}});
+  EXPECT_EQ(again->status, 304);
+  EXPECT_TRUE(again->body.empty());
+  // A new submission changes the revision, so the old ETag no longer matches.
+  ApiClient hal(*server_);
+  hal.SignUp("hal");
+  hal.Post("/api/v1/races/" + std::to_string(race) + "/submissions", {{"model_id", UploadModel(hal, Starter("park-state"))}});
+  EXPECT_EQ(anon.http.Get(path.c_str(), {{"If-None-Match", etag}})->status, 200);
+  // Pagination.
+  EXPECT_EQ(anon.Get(path + "?limit=0")->status, 400);
+  EXPECT_EQ(anon.Get(path + "?offset=-1")->status, 400);
+  EXPECT_EQ(anon.Get(path + "?limit=abc")->status, 400);
+  const json page = json::parse(anon.Get(path + "?offset=0&limit=1")->body);
+  EXPECT_EQ(page["limit"], 1);
+  EXPECT_EQ(anon.Get("/api/v1/races/424242/leaderboard")->status, 404);
+}
+
+TEST_F(League, LiveUpdatesArriveOverServerSentEvents) {
+  const int64_t race = CreateRace();
+  std::atomic<bool> saw_completed{false}, saw_leaderboard{false};
+  std::string received;
+  std::thread listener([&] {
+    httplib::Client c("127.0.0.1", server_->port());
+    c.set_read_timeout(20, 0);
+    c.Get(("/api/v1/races/" + std::to_string(race) + "/events").c_str(), [&](const char* data, size_t n) {
+      received.append(data, n);
+      if (received.find("\"status\":\"COMPLETED\"") != std::string::npos) saw_completed = true;
+      if (received.find("event: leaderboard") != std::string::npos && saw_completed) saw_leaderboard = true;
+      return !(saw_completed && saw_leaderboard);
+    });
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ApiClient ivy(*server_);
+  ivy.SignUp("ivy");
+  ivy.Post("/api/v1/races/" + std::to_string(race) + "/submissions", {{"model_id", UploadModel(ivy, Starter("park-state"))}});
+  listener.join();
+  EXPECT_TRUE(saw_completed) << received;
+  EXPECT_TRUE(saw_leaderboard) << received;
+  EXPECT_NE(received.find("event: hello"), std::string::npos);
+  EXPECT_NE(received.find("\"status\":\"QUEUED\""), std::string::npos);
+}
+
+TEST(LiveStreams, AreCapped) {
+  ServerProcess server(TempDir("streams"), {"--no-demo", "--max-streams", "1"});
+  ApiClient admin(server);
+  admin.SignUp("boss");
+  auto race = admin.Post("/api/v1/races", {{"name", "R"}, {"track_id", "pitwall_park"}, {"closes_at", InHours(1)}});
+  const std::string events = "/api/v1/races/" + json::parse(race->body)["id"].dump() + "/events";
+  std::atomic<bool> open{false}, done{false};
+  std::thread first([&] {
+    httplib::Client c("127.0.0.1", server.port());
+    c.Get(events.c_str(), [&](const char*, size_t) {
+      open = true;
+      return !done;
+    });
+  });
+  while (!open) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  httplib::Client second("127.0.0.1", server.port());
+  auto r = second.Get(events.c_str());
+  EXPECT_EQ(r->status, 503);
+  EXPECT_EQ(r->get_header_value("Retry-After"), "5");
+  done = true;
+  server.Stop();  // ends the first stream too
+  first.join();
+}
+
+TEST(Demo, FirstStartSeedsARealLeaderboard) {
+  ServerProcess server(TempDir("demo"), {});
+  ApiClient anon(server);
+  json board;
+  for (int i = 0; i < 200; ++i) {
+    board = json::parse(anon.Get("/api/v1/races/1/leaderboard")->body);
+    if (board["entries"].size() == 3u) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(board["entries"].size(), 3u) << board.dump();
+  EXPECT_LT(board["entries"][0]["ranking_ms"], board["entries"][2]["ranking_ms"]);
+  EXPECT_EQ(json::parse(anon.Get("/api/v1/races/1")->body)["status"], "OPEN");
+  // Demo racers cannot be signed into.
+  EXPECT_EQ(anon.Post("/api/v1/sessions", {{"alias", "demo-rapid"}, {"password", "whatever it is"}})->status, 401);
+}
+
+}  // namespace
+}  // namespace pw::testing

@@ -1,0 +1,95 @@
+// kill -9 during evaluations, restart: every accepted submission ends
+// COMPLETED or FAILED exactly once, and the leaderboard agrees with them.
+#include <gtest/gtest.h>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include "server_process.h"
+
+namespace pw::testing {
+namespace {
+
+std::string Starter(const std::string& name) {
+  std::ifstream in(std::string(PITWALL_STARTER_DIR) + "/starter-" + name + ".onnx", std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+TEST(Crash, Kill9DuringEvaluationsLosesNothingAndCountsNothingTwice) {
+  const std::string data = TempDir("crash");
+  std::vector<int64_t> accepted;
+  std::string race_path;
+  {
+    ServerProcess server(data, {"--no-demo"}, /*workers=*/1);  // one worker: the queue drains slowly
+    ApiClient admin(server);
+    admin.SignUp("admin");
+    // Ten-lap races on the longest track: evaluations take long enough to be caught mid-way.
+    auto race = admin.Post("/api/v1/races", {{"name", "Endurance"}, {"track_id", "quarry_sprint"}, {"laps", 10}, {"min_laps", 3},
+                                             {"closes_at", "2099-01-01T00:00:00Z"}});
+    ASSERT_EQ(race->status, 201) << race->body;
+    race_path = "/api/v1/races/" + json::parse(race->body)["id"].dump();
+    std::vector<std::unique_ptr<ApiClient>> racers;
+    for (int i = 0; i < 4; ++i) {
+      racers.push_back(std::make_unique<ApiClient>(server));
+      racers.back()->SignUp("crasher" + std::to_string(i));
+    }
+    std::vector<int64_t> models;
+    for (int i = 0; i < 4; ++i)
+      models.push_back(json::parse(racers[static_cast<size_t>(i)]->Upload(Starter(i % 2 ? "park-state" : "quarry-steady"))->body)["id"]);
+    for (int round = 0; round < 8; ++round)
+      for (size_t i = 0; i < racers.size(); ++i) {
+        auto r = racers[i]->Post(race_path + "/submissions", {{"model_id", models[i]}});
+        ASSERT_EQ(r->status, 202) << r->body;
+        accepted.push_back(json::parse(r->body)["id"]);
+      }
+    // Pull the plug while some are done and others queued or running.
+    server.Kill9();
+  }
+  {
+    SQLite::Database db(data + "/pitwall.db", SQLite::OPEN_READONLY);
+    const int unfinished = db.execAndGet("SELECT COUNT(*) FROM submissions WHERE status IN ('QUEUED', 'EVALUATING')").getInt();
+    EXPECT_GT(unfinished, 0) << "the kill came too late to test recovery";
+  }
+  {
+    ServerProcess restarted(data);
+    EXPECT_NE(restarted.startup_output().find("database"), std::string::npos);
+    ApiClient probe(restarted);
+    for (int i = 0; i < 600; ++i) {
+      if (json::parse(probe.Get("/api/v1/health")->body)["queued"] == 0) {
+        SQLite::Database db(data + "/pitwall.db", SQLite::OPEN_READONLY);
+        if (db.execAndGet("SELECT COUNT(*) FROM submissions WHERE status = 'EVALUATING'").getInt() == 0) break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  SQLite::Database db(data + "/pitwall.db", SQLite::OPEN_READONLY);
+  // Exactly the accepted submissions, each finished once.
+  EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM submissions").getInt(), static_cast<int>(accepted.size()));
+  for (int64_t id : accepted) {
+    SQLite::Statement q(db, "SELECT status, laps_json FROM submissions WHERE id = ?");
+    q.bind(1, id);
+    ASSERT_TRUE(q.executeStep()) << "submission " << id << " was lost";
+    const std::string status = q.getColumn(0).getString();
+    EXPECT_TRUE(status == "COMPLETED" || status == "FAILED") << id << " is " << status;
+    EXPECT_EQ(json::parse(q.getColumn(1).getString()).size(), 10u) << "one set of ten laps for " << id;
+  }
+  // The leaderboard holds each racer's best completed submission, once.
+  SQLite::Statement best(db,
+                         "SELECT racer_id, MIN(ranking_ms) FROM submissions WHERE status = 'COMPLETED' AND qualified = 1 GROUP BY racer_id");
+  std::map<int64_t, int64_t> expected;
+  while (best.executeStep()) expected[best.getColumn(0).getInt64()] = best.getColumn(1).getInt64();
+  SQLite::Statement board(db, "SELECT racer_id, ranking_ms FROM leaderboard");
+  std::map<int64_t, int64_t> actual;
+  while (board.executeStep()) actual[board.getColumn(0).getInt64()] = board.getColumn(1).getInt64();
+  EXPECT_EQ(actual, expected);
+  EXPECT_FALSE(actual.empty());
+}
+
+}  // namespace
+}  // namespace pw::testing

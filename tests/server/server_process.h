@@ -1,0 +1,161 @@
+// A real `pitwall serve` on a loopback port, as a child process, with its own
+// data folder: what the integration tests speak HTTP to (and kill -9).
+#pragma once
+
+#include <httplib.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace pw::testing {
+
+using nlohmann::json;
+
+/// A fresh folder under /tmp, removed when the test program exits.
+inline std::string TempDir(const std::string& name) {
+  struct Cleanup {
+    std::vector<std::filesystem::path> dirs;
+    ~Cleanup() {
+      for (const auto& d : dirs) {
+        std::error_code ec;
+        std::filesystem::remove_all(d, ec);
+      }
+    }
+  };
+  static Cleanup cleanup;
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("pitwall-test-" + name + "-" + std::to_string(::getpid()) + "-" + std::to_string(cleanup.dirs.size()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  cleanup.dirs.push_back(dir);
+  return dir.string();
+}
+
+class ServerProcess {
+ public:
+  explicit ServerProcess(std::string data_dir, std::vector<std::string> extra = {"--no-demo"}, int workers = 2)
+      : data_dir_(std::move(data_dir)), extra_(std::move(extra)), workers_(workers) {
+    Start();
+  }
+  ~ServerProcess() { Stop(); }
+  ServerProcess(const ServerProcess&) = delete;
+
+  void Start() {
+    int out[2];
+    if (::pipe(out) != 0) throw std::runtime_error("pipe");
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::dup2(out[1], STDOUT_FILENO);
+      ::close(out[0]);
+      std::vector<std::string> args = {PITWALL_BINARY, "serve", "--port", "0", "--data", data_dir_, "--workers", std::to_string(workers_)};
+      args.insert(args.end(), extra_.begin(), extra_.end());
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+    ::close(out[1]);
+    // Read stdout until the server says where it listens.
+    std::string text;
+    const std::regex ready(R"(serving on http://127\.0\.0\.1:([0-9]+))");
+    std::smatch m;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+    while (!std::regex_search(text, m, ready)) {
+      if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("the server did not start:\n" + text);
+      pollfd p{out[0], POLLIN, 0};
+      if (::poll(&p, 1, 200) <= 0) continue;
+      char buf[512];
+      const ssize_t n = ::read(out[0], buf, sizeof buf);
+      if (n <= 0) throw std::runtime_error("the server exited while starting:\n" + text);
+      text.append(buf, static_cast<size_t>(n));
+    }
+    startup_output_ = text;
+    port_ = std::stoi(m[1].str());
+    out_fd_ = out[0];
+  }
+
+  /// SIGTERM and wait: a clean stop.
+  void Stop() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGTERM);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+    if (out_fd_ >= 0) ::close(out_fd_);
+    out_fd_ = -1;
+  }
+
+  /// kill -9: no chance to clean up.
+  void Kill9() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+    if (out_fd_ >= 0) ::close(out_fd_);
+    out_fd_ = -1;
+  }
+
+  int port() const { return port_; }
+  const std::string& data_dir() const { return data_dir_; }
+  const std::string& startup_output() const { return startup_output_; }
+  httplib::Client Client() const {
+    httplib::Client c("127.0.0.1", port_);
+    c.set_read_timeout(30, 0);
+    return c;
+  }
+
+ private:
+  std::string data_dir_;
+  std::vector<std::string> extra_;
+  int workers_ = 2;
+  pid_t pid_ = -1;
+  int port_ = 0;
+  int out_fd_ = -1;
+  std::string startup_output_;
+};
+
+/// Small helpers for the API.
+struct ApiClient {
+  httplib::Client http;
+  std::string token;
+
+  explicit ApiClient(const ServerProcess& s) : http(s.Client()) {}
+  httplib::Headers Auth() const { return token.empty() ? httplib::Headers{} : httplib::Headers{{"Authorization", "Bearer " + token}}; }
+  httplib::Result Get(const std::string& path) { return http.Get(path.c_str(), Auth()); }
+  httplib::Result Post(const std::string& path, const json& body) {
+    return http.Post(path.c_str(), Auth(), body.dump(), "application/json");
+  }
+  httplib::Result Patch(const std::string& path, const json& body) {
+    return http.Patch(path.c_str(), Auth(), body.dump(), "application/json");
+  }
+  httplib::Result Delete(const std::string& path) { return http.Delete(path.c_str(), Auth()); }
+  httplib::Result Upload(const std::string& bytes, const std::string& name = "m") {
+    return http.Post(("/api/v1/models?name=" + name).c_str(), Auth(), bytes, "application/octet-stream");
+  }
+  /// Registers, signs in, and (by default) accepts the racing terms.
+  json SignUp(const std::string& alias, bool accept_terms = true, const std::string& password = "a long password") {
+    auto r = Post("/api/v1/racers", {{"alias", alias}, {"password", password}});
+    if (!r || r->status != 201) throw std::runtime_error("register " + alias + ": " + (r ? r->body : std::string("no response")));
+    auto s = Post("/api/v1/sessions", {{"alias", alias}, {"password", password}});
+    if (!s || s->status != 201) throw std::runtime_error("sign in " + alias);
+    const json session = json::parse(s->body);
+    token = session["token"];
+    if (accept_terms) Post("/api/v1/me/terms", {{"accept", true}});
+    return session["racer"];
+  }
+};
+
+inline json Body(const httplib::Result& r) { return json::parse(r->body); }
+
+}  // namespace pw::testing

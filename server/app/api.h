@@ -51,6 +51,10 @@ void AddModelRoutes(Api& api);
 void AddRaceRoutes(Api& api);
 void AddSubmissionRoutes(Api& api);
 void AddMetaRoutes(Api& api);
+void AddCommunityRoutes(Api& api);
+
+/// Recomputes a racer's leaderboard row (evaluator.cpp).
+bool RecomputeLeaderboardRow(SQLite::Database& db, int64_t race_id, int64_t racer_id);
 
 /// The OpenAPI document (server/openapi.yaml, compiled in) as JSON.
 const std::string& OpenApiJson();

@@ -90,6 +90,28 @@ const std::vector<const char*>& Migrations() {
         PRIMARY KEY (race_id, racer_id));
       CREATE INDEX leaderboard_order ON leaderboard(race_id, ranking_ms, submission_id);
       )sql",
+      // 2: community races: visibility, participants, invitations, removed entries
+      R"sql(
+      ALTER TABLE races ADD COLUMN visibility TEXT NOT NULL DEFAULT 'public'
+        CHECK (visibility IN ('public', 'participants'));   -- who sees the leaderboard
+      CREATE TABLE race_participants (
+        race_id INTEGER NOT NULL REFERENCES races(id) ON DELETE CASCADE,
+        racer_id INTEGER NOT NULL REFERENCES racers(id),
+        joined_at INTEGER NOT NULL,
+        PRIMARY KEY (race_id, racer_id));
+      CREATE TABLE invitations (
+        race_id INTEGER PRIMARY KEY REFERENCES races(id) ON DELETE CASCADE,
+        token_hash TEXT NOT NULL UNIQUE,         -- SHA-256 of the link's token; the token is never stored
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        max_uses INTEGER,                        -- NULL: no limit
+        uses INTEGER NOT NULL DEFAULT 0);
+      CREATE TABLE retired_invitations (         -- reset links, so that using one says so
+        token_hash TEXT PRIMARY KEY,
+        race_id INTEGER NOT NULL REFERENCES races(id) ON DELETE CASCADE,
+        retired_at INTEGER NOT NULL);
+      ALTER TABLE submissions ADD COLUMN removed_at INTEGER;  -- an organiser removed this entry
+      )sql",
   };
   return m;
 }

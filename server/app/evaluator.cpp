@@ -77,7 +77,12 @@ int RequeueInterrupted(SQLite::Database& db) {
 
 bool RecomputeLeaderboardRow(SQLite::Database& db, int64_t race_id, int64_t racer_id) {
   std::vector<RankInput> inputs;
-  SQLite::Statement q(db, "SELECT id, ranking_ms FROM submissions WHERE race_id = ? AND racer_id = ? AND status = 'COMPLETED' AND qualified = 1");
+  // Entries an organiser removed do not count, nor do racers no longer in a community race.
+  SQLite::Statement q(db,
+                      "SELECT s.id, s.ranking_ms FROM submissions s JOIN races r ON r.id = s.race_id "
+                      "WHERE s.race_id = ? AND s.racer_id = ? AND s.status = 'COMPLETED' AND s.qualified = 1 AND s.removed_at IS NULL "
+                      "AND (r.kind = 'LEAGUE' OR r.created_by = s.racer_id OR "
+                      "     EXISTS (SELECT 1 FROM race_participants p WHERE p.race_id = r.id AND p.racer_id = s.racer_id))");
   q.bind(1, race_id);
   q.bind(2, racer_id);
   while (q.executeStep()) {

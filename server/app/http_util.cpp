@@ -41,8 +41,8 @@ std::optional<json> JsonBody(const httplib::Request& req, httplib::Response& res
 }
 
 std::string RouteRegex(const std::string& t) {
-  // Ids are digits; {track_id} is a slug.
-  static const std::regex slug(R"(\{track_id\})");
+  // Ids are digits; {track_id} and {token} are slugs.
+  static const std::regex slug(R"(\{(track_id|token)\})");
   static const std::regex param(R"(\{[a-z_]+\})");
   return std::regex_replace(std::regex_replace(t, slug, "([A-Za-z0-9_-]+)"), param, "([0-9]+)");
 }

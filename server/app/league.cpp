@@ -22,7 +22,7 @@ std::optional<RaceInfo> League::Race(int64_t race_id) {
   SQLite::Statement q(db(),
                       "SELECT id, name, description, kind, race_type, track_id, track_json, timing_method, laps, min_laps, lap_mode, "
                       "reset_on_off_track, off_track_penalty_ms, opens_at, closes_at, max_submissions, created_by, created_at, "
-                      "revision FROM races WHERE id = ?");
+                      "revision, visibility FROM races WHERE id = ?");
   q.bind(1, race_id);
   if (!q.executeStep()) return std::nullopt;
   auto r = std::make_shared<RaceInfo>();
@@ -47,12 +47,22 @@ std::optional<RaceInfo> League::Race(int64_t race_id) {
   r->created_by = q.getColumn(16).getInt64();
   r->created_at = q.getColumn(17).getInt64();
   const int64_t revision = q.getColumn(18).getInt64();
+  r->visibility = q.getColumn(19).getString();
   std::lock_guard<std::mutex> lock(mu_);
   races_[race_id] = r;
   if (revisions_[race_id] < revision) revisions_[race_id] = revision;
   RaceInfo copy = *r;
   copy.revision = revisions_[race_id];
   return copy;
+}
+
+bool League::IsMember(const RaceInfo& race, int64_t racer_id) {
+  if (racer_id <= 0) return false;
+  if (race.created_by == racer_id) return true;
+  SQLite::Statement q(db(), "SELECT 1 FROM race_participants WHERE race_id = ? AND racer_id = ?");
+  q.bind(1, race.id);
+  q.bind(2, racer_id);
+  return q.executeStep();
 }
 
 void League::ForgetRace(int64_t race_id) {

@@ -27,6 +27,7 @@ struct ServerConfig {
   int workers = 0;               ///< 0: the number of cores
   int http_threads = 64;
   int max_streams = 32;          ///< concurrent SSE connections
+  int invite_attempts_per_minute = 10;  ///< invitation look-ups per client
   std::string public_dir;        ///< static files (public/), "" for none
   std::string app_dir;           ///< the browser app's build output, "" for none
   bool seed_demo = true;
@@ -37,6 +38,7 @@ struct ServerConfig {
 struct RaceInfo {
   int64_t id = 0;
   std::string name, description, kind, race_type, track_id;
+  std::string visibility = "public";  ///< community races: "participants" or "public" leaderboard
   RaceRules rules;
   int64_t opens_at = 0, closes_at = 0;
   int max_submissions = 0;
@@ -66,6 +68,14 @@ class League {
   /// Bumps and returns a race's leaderboard revision (call inside the writing transaction).
   int64_t BumpRevision(SQLite::Database& db, int64_t race_id);
   int64_t Revision(int64_t race_id);
+
+  /// Community races are private: only the organiser and participants see them
+  /// (the leaderboard too, unless it is public). Everyone sees league races.
+  bool IsMember(const RaceInfo& race, int64_t racer_id);
+  bool CanView(const RaceInfo& race, int64_t racer_id) { return race.kind == "LEAGUE" || IsMember(race, racer_id); }
+  bool CanViewLeaderboard(const RaceInfo& race, int64_t racer_id) {
+    return race.kind == "LEAGUE" || race.visibility == "public" || IsMember(race, racer_id);
+  }
 
   void SetProgress(int64_t submission_id, const Progress& p);
   std::optional<Progress> GetProgress(int64_t submission_id);

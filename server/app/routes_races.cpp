@@ -2,7 +2,10 @@
 // (ETag from the race's revision, 304, CORS) and its Server-Sent Events stream.
 #include <mutex>
 
+#include <sodium.h>
+
 #include "api.h"
+#include "race_settings.h"
 #include "database.h"
 #include "pitwall/track_io.h"
 #include "pitwall/track_library.h"
@@ -18,6 +21,8 @@ json TrackSummary(const Track& t) {
           {"direction", !t.closed() ? "open" : (s.clockwise ? "CW" : "CCW")}, {"waypoints", s.waypoints}};
 }
 
+}  // namespace
+
 std::string RaceStatus(const RaceInfo& r, int64_t now) {
   if (now < r.opens_at) return "UPCOMING";
   if (now >= r.closes_at) return "CLOSED";
@@ -25,7 +30,7 @@ std::string RaceStatus(const RaceInfo& r, int64_t now) {
 }
 
 json RaceJson(const RaceInfo& r) {
-  return {{"id", r.id},
+  json j = {{"id", r.id},
           {"name", r.name},
           {"description", r.description},
           {"kind", r.kind},
@@ -41,8 +46,13 @@ json RaceJson(const RaceInfo& r) {
           {"opens_at", Rfc3339(r.opens_at)},
           {"closes_at", Rfc3339(r.closes_at)},
           {"max_submissions", r.max_submissions},
-          {"revision", r.revision}};
+          {"revision", r.revision},
+          {"organiser_id", r.created_by}};
+  if (r.kind == "COMMUNITY") j["visibility"] = r.visibility;
+  return j;
 }
+
+namespace {
 
 // The whole leaderboard of a race at one revision, built once and sliced per request.
 struct BoardCache {
@@ -86,6 +96,72 @@ std::shared_ptr<const json> Board(League& league, BoardCache& cache, int64_t rac
 
 }  // namespace
 
+RaceSettings ReadRaceSettings(FieldReader& f, bool community) {
+  RaceSettings s;
+  s.name = f.String("name", true, 1, 80);
+  s.description = f.String("description", false, 0, 2000);
+  const auto track_id = f.String("track_id", !community || !f.body.contains("track_file"), 1, 64);
+  const auto race_type = f.String("race_type", false, 1, 32);
+  const auto timing = f.String("timing_method", false, 1, 32);
+  const auto lap_mode = f.String("lap_mode", false, 1, 32);
+  const auto laps = f.Integer("laps", false, 1, 10);
+  const auto min_laps = f.Integer("min_laps", false, 1, 10);
+  const auto resets = f.Boolean("reset_on_off_track", false);
+  const auto penalty = f.Integer("off_track_penalty_ms", false, 0, 10000);
+  const auto opens = f.Time("opens_at", false);
+  s.closes_at = f.Time("closes_at", true);
+  s.max_submissions = f.Integer("max_submissions", false, 1, 1000);
+  if (community) {
+    s.visibility = f.String("visibility", false, 1, 20);
+    if (s.visibility && *s.visibility != "public" && *s.visibility != "participants")
+      f.errors.push_back({"visibility", "must be public or participants"});
+  }
+  RaceRules& rules = s.rules;
+  rules = DefaultRaceRules();
+  if (race_type && *race_type != "TIME_TRIAL") f.errors.push_back({"race_type", "only TIME_TRIAL races are run so far"});
+  if (timing && !ParseTimingMethod(*timing, rules.timing))
+    f.errors.push_back({"timing_method", "must be BEST_LAP_TIME, AVG_LAP_TIME or TOTAL_TIME"});
+  if (lap_mode && !ParseLapMode(*lap_mode, rules.lap_mode)) f.errors.push_back({"lap_mode", "must be CONTINUOUS or STANDING_START"});
+  if (track_id) {
+    auto t = BuiltinTrack(*track_id);
+    if (t) s.track = std::move(t).value();
+    else f.errors.push_back({"track_id", t.error().message});
+  } else if (community && f.body.contains("track_file")) {
+    // An organiser's own track: {"name": "my_track.npy", "data_base64": "..."} through the importer.
+    const json& file = f.body["track_file"];
+    if (!file.is_object() || !file.contains("name") || !file["name"].is_string() || !file.contains("data_base64") ||
+        !file["data_base64"].is_string()) {
+      f.errors.push_back({"track_file", "must be {\"name\": \"track.npy\", \"data_base64\": \"...\"} (.npy, .csv or Pitwall .json)"});
+    } else {
+      const std::string b64 = file["data_base64"].get<std::string>();
+      std::string bytes(b64.size(), '\0');
+      size_t len = 0;
+      if (b64.size() > 24u * 1024u * 1024u ||
+          sodium_base642bin(reinterpret_cast<unsigned char*>(bytes.data()), bytes.size(), b64.data(), b64.size(), " \n\r", &len,
+                            nullptr, sodium_base64_VARIANT_ORIGINAL) != 0) {
+        f.errors.push_back({"track_file", "data_base64 is not valid base64"});
+      } else {
+        bytes.resize(len);
+        std::string name = file["name"].get<std::string>();
+        name = name.substr(name.find_last_of("/\\") == std::string::npos ? 0 : name.find_last_of("/\\") + 1);
+        auto t = ImportTrack(bytes, name);
+        if (t) s.track = std::move(t).value();
+        else f.errors.push_back({"track_file", t.error().message});
+      }
+    }
+  }
+  if (laps) rules.laps = static_cast<int>(*laps);
+  rules.min_laps = min_laps ? static_cast<int>(*min_laps) : std::min(rules.min_laps, rules.laps);
+  if (resets) rules.reset_on_off_track = *resets;
+  if (penalty) rules.off_track_penalty_ms = static_cast<int>(*penalty);
+  if (f.errors.empty())
+    for (const FieldError& e : ValidateRules(rules)) f.errors.push_back(e);
+  s.opens_at = opens.value_or(NowMs());
+  if (s.closes_at && *s.closes_at <= *s.opens_at) f.errors.push_back({"closes_at", "must be after opens_at"});
+  if (s.track && !s.track->closed()) f.errors.push_back({"track_file", "races need a closed loop; this track is an open segment"});
+  return s;
+}
+
 void AddRaceRoutes(Api& api) {
   League& league = api.league();
   auto cache = std::make_shared<BoardCache>();
@@ -108,68 +184,131 @@ void AddRaceRoutes(Api& api) {
   api.Add("POST", "/api/v1/races", [&api, &league](const httplib::Request& req, httplib::Response& res) {
     auto racer = api.RequireRacer(req, res);
     if (!racer) return;
-    if (!racer->admin()) return Problem(res, 403, "forbidden", "Admins only", "only an admin can create league races");
     auto body = JsonBody(req, res);
     if (!body) return;
+    const std::string kind = body->value("kind", std::string("LEAGUE"));
+    if (kind != "LEAGUE" && kind != "COMMUNITY")
+      return Problem(res, 422, "validation", "Invalid race", "kind must be LEAGUE or COMMUNITY", {{"kind", "must be LEAGUE or COMMUNITY"}});
+    if (kind == "LEAGUE" && !racer->admin())
+      return Problem(res, 403, "forbidden", "Admins only", "only an admin can create league races; any racer can create a COMMUNITY race");
     FieldReader f{*body, {}};
-    const auto name = f.String("name", true, 1, 80);
-    const auto description = f.String("description", false, 0, 2000);
-    const auto track_id = f.String("track_id", true, 1, 64);
-    const auto race_type = f.String("race_type", false, 1, 32);
-    const auto timing = f.String("timing_method", false, 1, 32);
-    const auto lap_mode = f.String("lap_mode", false, 1, 32);
-    const auto laps = f.Integer("laps", false, 1, 10);
-    const auto min_laps = f.Integer("min_laps", false, 1, 10);
-    const auto resets = f.Boolean("reset_on_off_track", false);
-    const auto penalty = f.Integer("off_track_penalty_ms", false, 0, 10000);
-    const auto opens = f.Time("opens_at", false);
-    const auto closes = f.Time("closes_at", true);
-    const auto max_subs = f.Integer("max_submissions", false, 1, 1000);
-    RaceRules rules = DefaultRaceRules();
-    if (race_type && *race_type != "TIME_TRIAL") f.errors.push_back({"race_type", "only TIME_TRIAL races are run so far"});
-    if (timing && !ParseTimingMethod(*timing, rules.timing))
-      f.errors.push_back({"timing_method", "must be BEST_LAP_TIME, AVG_LAP_TIME or TOTAL_TIME"});
-    if (lap_mode && !ParseLapMode(*lap_mode, rules.lap_mode)) f.errors.push_back({"lap_mode", "must be CONTINUOUS or STANDING_START"});
-    std::optional<Track> track;
-    if (track_id) {
-      auto t = BuiltinTrack(*track_id);
-      if (t) track = std::move(t).value();
-      else f.errors.push_back({"track_id", t.error().message});
+    RaceSettings settings = ReadRaceSettings(f, kind == "COMMUNITY");
+    std::optional<int64_t> invite_uses;
+    if (kind == "COMMUNITY" && body->contains("invitation")) {
+      if (!(*body)["invitation"].is_object()) {
+        f.errors.push_back({"invitation", "must be an object {max_uses}"});
+      } else {
+        FieldReader inv{(*body)["invitation"], {}};
+        invite_uses = inv.Integer("max_uses", false, 1, 100000);
+        for (auto& e : inv.errors) f.errors.push_back({"invitation." + e.field, e.message});
+      }
     }
-    if (laps) rules.laps = static_cast<int>(*laps);
-    rules.min_laps = min_laps ? static_cast<int>(*min_laps) : std::min(rules.min_laps, rules.laps);
-    if (resets) rules.reset_on_off_track = *resets;
-    if (penalty) rules.off_track_penalty_ms = static_cast<int>(*penalty);
-    if (f.errors.empty())
-      for (const FieldError& e : ValidateRules(rules)) f.errors.push_back(e);
-    const int64_t opens_at = opens.value_or(NowMs());
-    if (closes && *closes <= opens_at) f.errors.push_back({"closes_at", "must be after opens_at"});
     if (!f.errors.empty()) return Problem(res, 422, "validation", "Invalid race", "the race could not be created", f.errors);
 
-    SQLite::Statement ins(league.db(),
+    SQLite::Database& db = league.db();
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement ins(db,
                           "INSERT INTO races (name, description, kind, race_type, track_id, track_json, timing_method, laps, min_laps, "
-                          "lap_mode, reset_on_off_track, off_track_penalty_ms, opens_at, closes_at, max_submissions, created_by, created_at) "
-                          "VALUES (?, ?, 'LEAGUE', 'TIME_TRIAL', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
-    ins.bind(1, *name);
-    ins.bind(2, description.value_or(""));
-    ins.bind(3, track->id());
-    ins.bind(4, WritePitwallTrack(*track));
-    ins.bind(5, ToString(rules.timing));
-    ins.bind(6, rules.laps);
-    ins.bind(7, rules.min_laps);
-    ins.bind(8, ToString(rules.lap_mode));
-    ins.bind(9, rules.reset_on_off_track ? 1 : 0);
-    ins.bind(10, rules.off_track_penalty_ms);
-    ins.bind(11, opens_at);
-    ins.bind(12, *closes);
-    ins.bind(13, max_subs.value_or(99));
-    ins.bind(14, racer->id);
-    ins.bind(15, NowMs());
+                          "lap_mode, reset_on_off_track, off_track_penalty_ms, opens_at, closes_at, max_submissions, created_by, created_at, "
+                          "visibility) VALUES (?, ?, ?, 'TIME_TRIAL', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+    const RaceRules& rules = settings.rules;
+    ins.bind(1, *settings.name);
+    ins.bind(2, settings.description.value_or(""));
+    ins.bind(3, kind);
+    ins.bind(4, settings.track->id());
+    ins.bind(5, WritePitwallTrack(*settings.track));
+    ins.bind(6, ToString(rules.timing));
+    ins.bind(7, rules.laps);
+    ins.bind(8, rules.min_laps);
+    ins.bind(9, ToString(rules.lap_mode));
+    ins.bind(10, rules.reset_on_off_track ? 1 : 0);
+    ins.bind(11, rules.off_track_penalty_ms);
+    ins.bind(12, *settings.opens_at);
+    ins.bind(13, *settings.closes_at);
+    ins.bind(14, settings.max_submissions.value_or(99));
+    ins.bind(15, racer->id);
+    ins.bind(16, NowMs());
+    ins.bind(17, kind == "LEAGUE" ? std::string("public") : settings.visibility.value_or("participants"));
     ins.executeStep();
     const int64_t id = ins.getColumn(0).getInt64();
     ins.reset();
+    std::optional<json> invitation;
+    if (kind == "COMMUNITY") invitation = NewInvitation(db, id, *settings.closes_at, invite_uses);
+    tx.commit();
+    json out = RaceJson(*league.Race(id));
+    if (invitation) out["invitation"] = *invitation;
     res.set_header("Location", "/api/v1/races/" + std::to_string(id));
-    WriteJson(res, 201, RaceJson(*league.Race(id)));
+    res.set_header("Referrer-Policy", "no-referrer");
+    WriteJson(res, 201, out);
+  });
+
+  api.Add("PATCH", "/api/v1/races/{race_id}", [&api, &league](const httplib::Request& req, httplib::Response& res) {
+    auto racer = api.RequireRacer(req, res);
+    if (!racer) return;
+    auto race = league.Race(PathId(req, 1));
+    if (!race || !league.CanView(*race, racer->id)) return Problem(res, 404, "not-found", "No such race", "there is no race " + req.matches[1].str());
+    if (!(race->kind == "COMMUNITY" ? race->created_by == racer->id : racer->admin()))
+      return Problem(res, 403, "forbidden", "Organisers only", "only the race's organiser can change it");
+    auto body = JsonBody(req, res);
+    if (!body) return;
+    FieldReader f{*body, {}};
+    const auto name = f.String("name", false, 1, 80);
+    const auto description = f.String("description", false, 0, 2000);
+    const auto opens = f.Time("opens_at", false);
+    const auto closes = f.Time("closes_at", false);
+    const auto visibility = f.String("visibility", false, 1, 20);
+    if (visibility && (race->kind != "COMMUNITY" || (*visibility != "public" && *visibility != "participants")))
+      f.errors.push_back({"visibility", race->kind == "COMMUNITY" ? "must be public or participants" : "league leaderboards are always public"});
+    for (const char* fixed : {"track_id", "track_file", "timing_method", "laps", "min_laps", "lap_mode", "reset_on_off_track", "off_track_penalty_ms"})
+      if (body->contains(fixed)) f.errors.push_back({fixed, "cannot change once the race exists"});
+    const int64_t new_opens = opens.value_or(race->opens_at), new_closes = closes.value_or(race->closes_at);
+    if (new_closes <= new_opens) f.errors.push_back({"closes_at", "must be after opens_at"});
+    if (!f.errors.empty()) return Problem(res, 422, "validation", "Invalid change", "the race was not changed", f.errors);
+    SQLite::Database& db = league.db();
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement u(db, "UPDATE races SET name = ?, description = ?, opens_at = ?, closes_at = ?, visibility = ? WHERE id = ?");
+    u.bind(1, name.value_or(race->name));
+    u.bind(2, description.value_or(race->description));
+    u.bind(3, new_opens);
+    u.bind(4, new_closes);
+    u.bind(5, visibility.value_or(race->visibility));
+    u.bind(6, race->id);
+    u.exec();
+    // An invitation expires with the race unless the organiser set it otherwise.
+    if (closes) {
+      SQLite::Statement inv(db, "UPDATE invitations SET expires_at = ? WHERE race_id = ? AND expires_at = ?");
+      inv.bind(1, new_closes);
+      inv.bind(2, race->id);
+      inv.bind(3, race->closes_at);
+      inv.exec();
+    }
+    const int64_t revision = league.BumpRevision(db, race->id);
+    tx.commit();
+    league.ForgetRace(race->id);
+    league.events().Publish(race->id, "race", json{{"revision", revision}}.dump());
+    WriteJson(res, 200, RaceJson(*league.Race(race->id)));
+  });
+
+  api.Add("DELETE", "/api/v1/races/{race_id}", [&api, &league](const httplib::Request& req, httplib::Response& res) {
+    auto racer = api.RequireRacer(req, res);
+    if (!racer) return;
+    auto race = league.Race(PathId(req, 1));
+    if (!race || !league.CanView(*race, racer->id)) return Problem(res, 404, "not-found", "No such race", "there is no race " + req.matches[1].str());
+    if (!(race->kind == "COMMUNITY" ? race->created_by == racer->id : racer->admin()))
+      return Problem(res, 403, "forbidden", "Organisers only", "only the race's organiser can delete it");
+    SQLite::Database& db = league.db();
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    for (const char* sql : {"DELETE FROM leaderboard WHERE race_id = ?", "DELETE FROM submissions WHERE race_id = ?",
+                            "DELETE FROM race_participants WHERE race_id = ?", "DELETE FROM invitations WHERE race_id = ?",
+                            "DELETE FROM retired_invitations WHERE race_id = ?", "DELETE FROM races WHERE id = ?"}) {
+      SQLite::Statement d(db, sql);
+      d.bind(1, race->id);
+      d.exec();
+    }
+    tx.commit();
+    league.ForgetRace(race->id);
+    league.events().Publish(race->id, "race", json{{"deleted", true}}.dump());
+    res.status = 204;
   });
 
   api.Add("GET", "/api/v1/races", [&league](const httplib::Request& req, httplib::Response& res) {
@@ -191,25 +330,58 @@ void AddRaceRoutes(Api& api) {
     WriteJson(res, 200, {{"races", list}});
   });
 
-  api.Add("GET", "/api/v1/races/{race_id}", [&league](const httplib::Request& req, httplib::Response& res) {
+  // Private community races answer 404 to anyone who is not the organiser or a participant.
+  api.Add("GET", "/api/v1/races/{race_id}", [&api, &league](const httplib::Request& req, httplib::Response& res) {
     auto race = league.Race(PathId(req, 1));
-    if (!race) return Problem(res, 404, "not-found", "No such race", "there is no race " + req.matches[1].str());
-    PublicCors(res);
-    WriteJson(res, 200, RaceJson(*race));
+    const auto racer = race && race->kind != "LEAGUE" ? api.OptionalRacer(req) : std::nullopt;
+    if (!race || !league.CanView(*race, racer ? racer->id : 0))
+      return Problem(res, 404, "not-found", "No such race", "there is no race " + req.matches[1].str());
+    if (race->kind == "LEAGUE") PublicCors(res);
+    json out = RaceJson(*race);
+    if (racer) out["organiser"] = race->created_by == racer->id;
+    WriteJson(res, 200, out);
   });
 
-  api.Add("GET", "/api/v1/races/{race_id}/track", [&league](const httplib::Request& req, httplib::Response& res) {
+  api.Add("GET", "/api/v1/races/{race_id}/track", [&api, &league](const httplib::Request& req, httplib::Response& res) {
     auto race = league.Race(PathId(req, 1));
-    if (!race) return Problem(res, 404, "not-found", "No such race", "there is no race " + req.matches[1].str());
-    PublicCors(res);
-    res.set_header("Cache-Control", "public, max-age=3600");
+    const auto racer = race && race->kind != "LEAGUE" ? api.OptionalRacer(req) : std::nullopt;
+    if (!race || !league.CanView(*race, racer ? racer->id : 0))
+      return Problem(res, 404, "not-found", "No such race", "there is no race " + req.matches[1].str());
+    if (race->kind == "LEAGUE") {
+      PublicCors(res);
+      res.set_header("Cache-Control", "public, max-age=3600");
+    }
     res.set_content(WritePitwallTrack(*race->track), "application/json");
   });
 
-  api.Add("GET", "/api/v1/races/{race_id}/leaderboard", [&league, cache](const httplib::Request& req, httplib::Response& res) {
+  api.Add("GET", "/api/v1/me/races", [&api, &league](const httplib::Request& req, httplib::Response& res) {
+    auto racer = api.RequireRacer(req, res);
+    if (!racer) return;
+    SQLite::Statement q(league.db(),
+                        "SELECT id FROM races WHERE kind = 'COMMUNITY' AND (created_by = ? OR id IN "
+                        "(SELECT race_id FROM race_participants WHERE racer_id = ?)) ORDER BY closes_at DESC, id");
+    q.bind(1, racer->id);
+    q.bind(2, racer->id);
+    json list = json::array();
+    while (q.executeStep())
+      if (auto race = league.Race(q.getColumn(0).getInt64())) {
+        json j = RaceJson(*race);
+        j["organiser"] = race->created_by == racer->id;
+        list.push_back(j);
+      }
+    WriteJson(res, 200, {{"races", list}});
+  });
+
+  api.Add("GET", "/api/v1/races/{race_id}/leaderboard", [&api, &league, cache](const httplib::Request& req, httplib::Response& res) {
     const int64_t race_id = PathId(req, 1);
-    const int64_t revision = league.Revision(race_id);
-    if (revision == 0) return Problem(res, 404, "not-found", "No such race", "there is no race " + req.matches[1].str());
+    const auto race = league.Race(race_id);
+    bool visible = race.has_value();
+    if (race && race->kind != "LEAGUE" && race->visibility != "public") {
+      const auto racer = api.OptionalRacer(req);
+      visible = racer && league.IsMember(*race, racer->id);
+    }
+    if (!visible) return Problem(res, 404, "not-found", "No such race", "there is no race " + req.matches[1].str());
+    const int64_t revision = race->revision;
     int64_t offset = 0, limit = 50;
     try {
       if (req.has_param("offset")) offset = std::stoll(req.get_param_value("offset"));
@@ -231,13 +403,17 @@ void AddRaceRoutes(Api& api) {
     json page = json::array();
     for (int64_t i = offset; i < std::min<int64_t>(offset + limit, static_cast<int64_t>(board->size())); ++i)
       page.push_back((*board)[static_cast<size_t>(i)]);
-    WriteJson(res, 200, {{"race_id", race_id}, {"revision", revision}, {"total", board->size()}, {"offset", offset},
-                         {"limit", limit}, {"entries", page}});
+    WriteJson(res, 200, {{"race_id", race_id}, {"race_name", race->name}, {"track_name", race->track->name()},
+                         {"timing_method", ToString(race->rules.timing)}, {"revision", revision}, {"total", board->size()},
+                         {"offset", offset}, {"limit", limit}, {"entries", page}});
   });
 
-  api.Add("GET", "/api/v1/races/{race_id}/events", [&league](const httplib::Request& req, httplib::Response& res) {
+  api.Add("GET", "/api/v1/races/{race_id}/events", [&api, &league](const httplib::Request& req, httplib::Response& res) {
     const int64_t race_id = PathId(req, 1);
-    if (!league.Race(race_id)) return Problem(res, 404, "not-found", "No such race", "there is no race " + req.matches[1].str());
+    const auto race = league.Race(race_id);
+    const auto racer = race && race->kind != "LEAGUE" ? api.OptionalRacer(req) : std::nullopt;
+    if (!race || !league.CanViewLeaderboard(*race, racer ? racer->id : 0))
+      return Problem(res, 404, "not-found", "No such race", "there is no race " + req.matches[1].str());
     if (league.open_streams.fetch_add(1) >= league.config().max_streams) {
       --league.open_streams;
       res.set_header("Retry-After", "5");

@@ -51,7 +51,8 @@ void AddSubmissionRoutes(Api& api) {
     if (!racer) return;
     const int64_t race_id = PathId(req, 1);
     auto race = league.Race(race_id);
-    if (!race) return Problem(res, 404, "not-found", "No such race", "there is no race " + req.matches[1].str());
+    if (!race || !league.CanView(*race, racer->id))
+      return Problem(res, 404, "not-found", "No such race", "there is no race " + req.matches[1].str());
     if (!racer->terms_accepted)
       return Problem(res, 403, "terms-required", "Accept the racing terms first",
                      "read GET /api/v1/terms and accept them with POST /api/v1/me/terms before your first submission");
@@ -103,7 +104,9 @@ void AddSubmissionRoutes(Api& api) {
   api.Add("GET", "/api/v1/races/{race_id}/submissions", [&api, &league](const httplib::Request& req, httplib::Response& res) {
     auto racer = api.RequireRacer(req, res);
     if (!racer) return;
-    if (!league.Race(PathId(req, 1))) return Problem(res, 404, "not-found", "No such race", "there is no race " + req.matches[1].str());
+    const auto race = league.Race(PathId(req, 1));
+    if (!race || !league.CanView(*race, racer->id))
+      return Problem(res, 404, "not-found", "No such race", "there is no race " + req.matches[1].str());
     SQLite::Statement q(league.db(), std::string("SELECT ") + kColumns +
                                          " FROM submissions s JOIN models m ON m.id = s.model_id WHERE s.race_id = ? AND s.racer_id = ? ORDER BY s.id DESC");
     q.bind(1, PathId(req, 1));
@@ -120,19 +123,30 @@ void AddSubmissionRoutes(Api& api) {
                                          " FROM submissions s JOIN models m ON m.id = s.model_id WHERE s.id = ? AND s.racer_id = ?");
     q.bind(1, PathId(req, 1));
     q.bind(2, racer->id);
-    if (!q.executeStep()) return Problem(res, 404, "not-found", "No such submission", "you have no submission " + req.matches[1].str());
+    const bool found = q.executeStep();
+    const auto race = found ? league.Race(q.getColumn(1).getInt64()) : std::nullopt;
+    if (!found || !race || !league.CanView(*race, racer->id))  // e.g. removed from a community race
+      return Problem(res, 404, "not-found", "No such submission", "you have no submission " + req.matches[1].str());
     WriteJson(res, 200, SubmissionJson(q, league));
   });
 
   api.Add("GET", "/api/v1/submissions/{submission_id}/trace", [&api, &league](const httplib::Request& req, httplib::Response& res) {
-    // One's own submissions, and any run on a league leaderboard.
+    // One's own submissions, and any run on a leaderboard the viewer may see
+    // (community races: participants only, whatever the leaderboard's visibility).
     const auto racer = api.OptionalRacer(req);
+    const int64_t viewer = racer ? racer->id : 0;
     SQLite::Statement q(league.db(),
-                        "SELECT s.trace, s.fingerprint FROM submissions s WHERE s.id = ? AND s.trace IS NOT NULL AND (s.racer_id = ? OR "
-                        "EXISTS (SELECT 1 FROM leaderboard l JOIN races r ON r.id = l.race_id WHERE l.submission_id = s.id AND r.kind = 'LEAGUE'))");
+                        "SELECT s.trace, s.fingerprint, s.race_id, s.racer_id, "
+                        "EXISTS (SELECT 1 FROM leaderboard l WHERE l.submission_id = s.id) FROM submissions s WHERE s.id = ? AND s.trace IS NOT NULL");
     q.bind(1, PathId(req, 1));
-    q.bind(2, racer ? racer->id : 0);
-    if (!q.executeStep()) return Problem(res, 404, "not-found", "No such trace", "there is no trace you may see for submission " + req.matches[1].str());
+    bool allowed = q.executeStep();
+    if (allowed) {
+      const auto race = league.Race(q.getColumn(2).getInt64());
+      const bool own = q.getColumn(3).getInt64() == viewer && (race && league.CanView(*race, viewer));
+      const bool ranked = q.getColumn(4).getInt() != 0 && race && league.CanView(*race, viewer);
+      allowed = own || ranked;
+    }
+    if (!allowed) return Problem(res, 404, "not-found", "No such trace", "there is no trace you may see for submission " + req.matches[1].str());
     const SQLite::Column blob = q.getColumn(0);
     res.set_header("X-Pitwall-Fingerprint", q.getColumn(1).getString());
     res.set_content(std::string(static_cast<const char*>(blob.getBlob()), static_cast<size_t>(blob.getBytes())), "application/octet-stream");

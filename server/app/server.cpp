@@ -5,6 +5,8 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "api.h"
@@ -61,6 +63,18 @@ int RunServer(const ServerConfig& given) {
   AddRaceRoutes(api);
   AddSubmissionRoutes(api);
   AddMetaRoutes(api);
+  AddCommunityRoutes(api);
+  // Invitation pages: the link's token must never leak in a Referer header.
+  const std::string join_page = config.public_dir + "/join.html";
+  http.Get(R"(/join/([A-Za-z0-9_-]*))", [join_page](const httplib::Request&, httplib::Response& res) {
+    std::ifstream in(join_page, std::ios::binary);
+    std::ostringstream page;
+    page << in.rdbuf();
+    res.set_header("Referrer-Policy", "no-referrer");
+    res.set_header("Cache-Control", "no-store");
+    if (page.str().empty()) return Problem(res, 404, "not-found", "No join page", "this server has no public/join.html");
+    res.set_content(page.str(), "text/html; charset=utf-8");
+  });
   // CORS preflight for the public GETs (If-None-Match is not a simple header).
   http.Options(R"(/api/v1/.*)", [](const httplib::Request&, httplib::Response& res) {
     res.set_header("Access-Control-Allow-Origin", "*");

@@ -18,6 +18,8 @@ Run AddServeCommand(CLI::App& app) {
   cmd->add_option("--workers", config->workers, "evaluation workers (default: the number of cores)")->check(CLI::Range(0, 64));
   cmd->add_option("--max-streams", config->max_streams, "concurrent live-update streams")->check(CLI::Range(1, 1000));
   cmd->add_option("--public", config->public_dir, "static files to serve (public/)");
+  cmd->add_option("--invite-attempts", config->invite_attempts_per_minute, "invitation look-ups allowed per client per minute")
+      ->check(CLI::Range(1, 100000));
   cmd->add_option("--app", config->app_dir, "the browser app's build folder");
   cmd->add_option("--step-budget-ms", config->step_budget_us, "per-step inference budget in ms")
       ->check(CLI::Range(1, 10000))

@@ -21,6 +21,7 @@ TEST(OpenApi, DocumentAndRoutesAgree) {
   AddRaceRoutes(api);
   AddSubmissionRoutes(api);
   AddMetaRoutes(api);
+  AddCommunityRoutes(api);
 
   std::set<std::string> registered;
   for (const RouteInfo& r : api.routes()) {

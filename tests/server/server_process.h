@@ -56,7 +56,8 @@ class ServerProcess {
     if (pid_ == 0) {
       ::dup2(out[1], STDOUT_FILENO);
       ::close(out[0]);
-      std::vector<std::string> args = {PITWALL_BINARY, "serve", "--port", "0", "--data", data_dir_, "--workers", std::to_string(workers_)};
+      std::vector<std::string> args = {PITWALL_BINARY, "serve", "--port", "0", "--data", data_dir_, "--workers", std::to_string(workers_),
+                                       "--public", PITWALL_PUBLIC_DIR};
       args.insert(args.end(), extra_.begin(), extra_.end());
       std::vector<char*> argv;
       for (auto& a : args) argv.push_back(a.data());

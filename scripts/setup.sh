@@ -18,6 +18,7 @@ apt_packages=(
   libcpp-httplib-dev libsqlitecpp-dev     # the server: HTTP and SQLite
   libsodium-dev libyaml-cpp-dev           # password hashing and tokens; the OpenAPI document
   wrk                                     # the leaderboard load benchmark
+  chromium                                # the browser tests (driven by playwright-core; never a downloaded browser)
 )
 command -v node >/dev/null 2>&1 || apt_packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || apt_packages+=(npm)

@@ -8,7 +8,7 @@ root=$(pwd)
 scripts/setup.sh
 export NODE_PATH=/usr/share/nodejs   # Debian's Emscripten needs Debian's acorn
 
-echo "== WebAssembly build (Emscripten): the core and its tests for node"
+echo "== WebAssembly build (Emscripten): the browser app, and the core and its tests for node"
 emcmake cmake -S . -B build/wasm -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build/wasm
 
@@ -20,7 +20,8 @@ echo "== Native build"
 cmake -S . -B build/native -G Ninja -DCMAKE_BUILD_TYPE=Release -DPITWALL_WITH_TESTS=ON \
   -DPITWALL_WASM_GOLDEN="$root/build/wasm/tests/wasm/pitwall_golden_print.js" \
   -DPITWALL_WASM_CORE_TESTS="$root/build/wasm/tests/wasm/core_tests_wasm.js" \
-  -DPITWALL_ASAN_CORE_TESTS="$root/build/asan/tests/core_tests" >/dev/null
+  -DPITWALL_ASAN_CORE_TESTS="$root/build/asan/tests/core_tests" \
+  -DPITWALL_APP_DIR="$root/build/wasm/app" >/dev/null
 cmake --build build/native
 
 echo "== Tests"

@@ -7,6 +7,8 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "api.h"
 #include "database.h"
@@ -129,6 +131,19 @@ void AddModelRoutes(Api& api) {
     auto q = fetch(PathId(req, 1), racer->id);
     if (!q->executeStep()) return Problem(res, 404, "not-found", "No such model", "you have no model " + req.matches[1].str());
     WriteJson(res, 200, ModelJson(*q));
+  });
+
+  // The model file itself, for trials in the owner's browser.
+  api.Add("GET", "/api/v1/models/{model_id}/onnx", [&api, &league, fetch](const httplib::Request& req, httplib::Response& res) {
+    auto racer = api.RequireRacer(req, res);
+    if (!racer) return;
+    auto q = fetch(PathId(req, 1), racer->id);
+    if (!q->executeStep()) return Problem(res, 404, "not-found", "No such model", "you have no model " + req.matches[1].str());
+    std::ifstream in(league.models_dir() + "/" + q->getColumn(2).getString() + ".onnx", std::ios::binary);
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    res.set_header("Cache-Control", "private, max-age=86400");  // content-addressed: it never changes
+    res.set_content(bytes.str(), "application/octet-stream");
   });
 
   api.Add("PATCH", "/api/v1/models/{model_id}", [&api, &league, fetch](const httplib::Request& req, httplib::Response& res) {

@@ -64,17 +64,21 @@ int RunServer(const ServerConfig& given) {
   AddSubmissionRoutes(api);
   AddMetaRoutes(api);
   AddCommunityRoutes(api);
-  // Invitation pages: the link's token must never leak in a Referer header.
-  const std::string join_page = config.public_dir + "/join.html";
-  http.Get(R"(/join/([A-Za-z0-9_-]*))", [join_page](const httplib::Request&, httplib::Response& res) {
-    std::ifstream in(join_page, std::ios::binary);
+  // The browser app's routes all load its shell; invitation pages must never
+  // leak the link's token in a Referer header.
+  const std::string shell = config.public_dir + "/index.html";
+  auto serve_shell = [shell](const httplib::Request& req, httplib::Response& res) {
+    std::ifstream in(shell, std::ios::binary);
     std::ostringstream page;
     page << in.rdbuf();
-    res.set_header("Referrer-Policy", "no-referrer");
-    res.set_header("Cache-Control", "no-store");
-    if (page.str().empty()) return Problem(res, 404, "not-found", "No join page", "this server has no public/join.html");
+    if (page.str().empty()) return Problem(res, 404, "not-found", "No app", "this server has no public/index.html");
+    if (req.path.rfind("/join/", 0) == 0) res.set_header("Referrer-Policy", "no-referrer");
+    res.set_header("Cache-Control", "no-cache");
     res.set_content(page.str(), "text/html; charset=utf-8");
-  });
+  };
+  http.Get(R"(/join/[A-Za-z0-9_-]*)", serve_shell);
+  http.Get(R"(/races/[0-9]+)", serve_shell);
+  http.Get(R"(/(garage|organiser|account))", serve_shell);
   // CORS preflight for the public GETs (If-None-Match is not a simple header).
   http.Options(R"(/api/v1/.*)", [](const httplib::Request&, httplib::Response& res) {
     res.set_header("Access-Control-Allow-Origin", "*");

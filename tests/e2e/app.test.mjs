@@ -1,0 +1,132 @@
+// The browser app end to end: a newcomer registers, uploads a starter model,
+// runs a trial in the browser, submits it, finds themselves on the leaderboard,
+// and sees the browser agree with the server lap for lap; an organiser creates
+// a community race and a second racer, in another browser context, opens the
+// invitation link and joins. Every screen is saved as a screenshot.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { click, env, launch, shot, startServer, type, ui, until } from './harness.mjs';
+
+let server, browser;
+before(async () => {
+  server = await startServer();  // with the demo race, seeded on first start
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('a newcomer races a starter model and the browser agrees with the server', async () => {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(server.url + '/');
+  await until(page, 'window.pitwallUi && window.pitwallUi.values["races.league"] && window.pitwallUi.values["races.league"].length > 0', 'the race list');
+  await shot(page, '01-races');
+
+  // Register.
+  await click(page, 'nav.Account');
+  await type(page, 'account.alias', 'newcomer');
+  await type(page, 'account.password', 'a long password');
+  await shot(page, '02-account');
+  await click(page, 'account.register');
+  await until(page, 'window.pitwallUi.signed_in', 'signing in');
+
+  // Upload a starter model through the file picker.
+  await click(page, 'nav.Garage');
+  const chooser = page.waitForEvent('filechooser');
+  await click(page, 'garage.upload');
+  await (await chooser).setFiles(join(env.starters, 'starter-park-state.onnx'));
+  await until(page, 'window.pitwallUi.values["garage.upload"] && window.pitwallUi.values["garage.upload"].state === "accepted"', 'the gate to accept the model');
+  await until(page, '(window.pitwallUi.values["garage.models"] || []).includes("starter-park-state")', 'the model in the garage');
+  await shot(page, '03-garage');
+
+  // A refused upload shows the gate's reason plainly.
+  const bad = page.waitForEvent('filechooser');
+  await click(page, 'garage.upload');
+  await (await bad).setFiles({ name: 'broken.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from('not a model') });
+  await until(page, 'window.pitwallUi.values["garage.upload"] && window.pitwallUi.values["garage.upload"].state === "refused"', 'the refusal');
+  assert.match((await ui(page)).values['garage.upload'].problems[0], /not an ONNX model/);
+  await shot(page, '04-garage-refused');
+
+  // Try it on track, in the browser.
+  await click(page, 'garage.trymodel');
+  await click(page, 'garage.trymodel.starter-park-state');
+  await click(page, 'garage.run');
+  await until(page, 'window.pitwallUi.values["trial.garage"] && window.pitwallUi.values["trial.garage"].phase === "done"', 'the browser trial', 60000);
+  const trial = (await ui(page)).values['trial.garage'];
+  assert.equal(trial.laps.length, 3);
+  assert.ok(trial.laps.every((l) => l.status === 'complete'), JSON.stringify(trial.laps));
+  await click(page, 'garage.speed16');
+  await page.waitForTimeout(600);
+  await shot(page, '05-trial');
+
+  // Enter the demo race, accepting the racing terms on the way.
+  await click(page, 'nav.Races');
+  await click(page, 'race.Pitwall Demo Cup');
+  await until(page, 'window.pitwallUi.screen === "race" && window.pitwallUi.values["race.name"] === "Pitwall Demo Cup"', 'the race screen');
+  await click(page, 'race.model');
+  await click(page, 'race.model.starter-park-state');
+  await click(page, 'race.submit');
+  await shot(page, '06-terms');
+  await click(page, 'terms.accept');
+  await until(page, '(window.pitwallUi.values.submissions || []).some((s) => s.status === "COMPLETED")', 'the evaluation', 60000);
+  await until(page, '(window.pitwallUi.values.leaderboard || []).includes("newcomer")', 'the leaderboard to show the newcomer', 30000);
+  await shot(page, '07-race');
+
+  // The server's laps beside the browser's own run of the same model.
+  const sub = (await ui(page)).values.submissions.find((s) => s.status === 'COMPLETED');
+  await click(page, `race.check.${sub.id}`);
+  await until(page, 'window.pitwallUi.values.compare', 'the comparison', 60000);
+  const compare = (await ui(page)).values.compare;
+  assert.equal(compare.browser_laps, compare.server_laps);
+  assert.equal(compare.agree, true, JSON.stringify(compare));
+  assert.ok(compare.max_diff_ms <= 67, `lap times within one control step (${compare.max_diff_ms} ms)`);
+  await shot(page, '08-compare');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('an organiser creates a community race and a second racer joins by its link', async () => {
+  const orgContext = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const org = await orgContext.newPage();
+  await org.goto(server.url + '/account');
+  await type(org, 'account.alias', 'organiser');
+  await type(org, 'account.password', 'a long password');
+  await click(org, 'account.register');
+  await until(org, 'window.pitwallUi.signed_in', 'the organiser signing in');
+  await click(org, 'nav.Organiser');
+  await type(org, 'organiser.name', 'Thursday Club');
+  await type(org, 'organiser.description', 'Bring your fastest model');
+  await click(org, 'organiser.create');
+  await until(org, 'window.pitwallUi.values["organiser.link"]', 'the invitation link');
+  const link = (await ui(org)).values['organiser.link'];
+  assert.match(link, /\/join\/[A-Za-z0-9_-]{22}$/);
+  await click(org, 'organiser.copy');
+  assert.equal(await org.evaluate(() => window.pitwallClipboard), link);
+  await shot(org, '09-organiser');
+
+  // Another racer, another browser context, opens the link.
+  const racerContext = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const racer = await racerContext.newPage();
+  await racer.goto(link);
+  await until(racer, 'window.pitwallUi && window.pitwallUi.values["join.race"] === "Thursday Club"', 'the invitation');
+  await shot(racer, '10-join');
+  await type(racer, 'join.alias', 'second racer');
+  await type(racer, 'join.password', 'another long password');
+  await click(racer, 'join.register');
+  await until(racer, 'window.pitwallUi.screen === "race" && window.pitwallUi.values["race.name"] === "Thursday Club"', 'landing on the race');
+  assert.ok(!racer.url().includes('/join/'), 'the link is gone from the address bar');
+  await shot(racer, '11-joined');
+
+  // The organiser sees who joined.
+  await click(org, 'organiser.race.Thursday Club');
+  await until(org, '(window.pitwallUi.values["organiser.participants"] || []).includes("second racer")', 'the participant list');
+  assert.equal((await ui(org)).values['organiser.uses'], 1);
+  await shot(org, '12-participants');
+  await orgContext.close();
+  await racerContext.close();
+});

@@ -1,0 +1,90 @@
+// End-to-end harness: a real `pitwall serve` on loopback (fresh data folder)
+// and Debian's Chromium driven by playwright-core. The app draws on a canvas;
+// it publishes where its widgets are (window.pitwallUi), and the tests click
+// and type there with the mouse and keyboard, as a person does.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const env = {
+  binary: process.env.PITWALL_BINARY,
+  publicDir: process.env.PITWALL_PUBLIC_DIR,
+  appDir: process.env.PITWALL_APP_DIR,
+  starters: process.env.PITWALL_STARTER_DIR,
+  screens: process.env.PITWALL_SCREENS_DIR || join(tmpdir(), 'pitwall-screens'),
+};
+
+export async function startServer(extra = []) {
+  const data = mkdtempSync(join(tmpdir(), 'pitwall-e2e-'));
+  const child = spawn(env.binary, ['serve', '--port', '0', '--data', data, '--public', env.publicDir, '--app', env.appDir, '--workers', '2', ...extra],
+                      { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('the server did not start:\n' + out)), 90000);
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const m = out.match(/serving on http:\/\/127\.0\.0\.1:(\d+)/);
+      if (m) { clearTimeout(timer); resolve(Number(m[1])); }
+    });
+    child.on('exit', (code) => reject(new Error(`the server exited (${code}):\n${out}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async stop() { child.kill('SIGTERM'); await new Promise((r) => child.on('close', r)); rmSync(data, { recursive: true, force: true }); },
+  };
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+           '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export async function ui(page) { return page.evaluate(() => window.pitwallUi); }
+
+/// Waits until the app's probe satisfies `predicate` (evaluated in the page).
+export async function until(page, predicate, what, timeout = 30000) {
+  try {
+    await page.waitForFunction(predicate, null, { timeout, polling: 50 });
+  } catch (e) {
+    const probe = await ui(page).catch(() => null);
+    throw new Error(`timed out waiting for ${what}; the app shows: ${JSON.stringify(probe).slice(0, 2000)}`);
+  }
+}
+
+/// Clicks the middle of the named widget with the mouse, once the screen has
+/// settled (no request in flight, the widget where it was a moment ago): a
+/// person waits for the page to stop moving too.
+export async function click(page, name, timeout = 20000) {
+  const key = JSON.stringify(name);
+  const deadline = Date.now() + timeout;
+  let r = null;
+  for (;;) {
+    await until(page, `window.pitwallUi && window.pitwallUi.items[${key}] && window.pitwallUi.pending === 0`, `the widget "${name}"`,
+                Math.max(1000, deadline - Date.now()));
+    const a = (await ui(page)).items[name];
+    await page.waitForTimeout(150);
+    const b = (await ui(page)).items[name];
+    if (b && a.x === b.x && a.y === b.y && (await ui(page)).pending === 0) { r = b; break; }
+    if (Date.now() > deadline) throw new Error(`the widget "${name}" kept moving`);
+  }
+  await page.mouse.click(r.x + r.w / 2, r.y + r.h / 2);
+  await page.waitForTimeout(120);  // a frame or two for ImGui to act on it
+}
+
+/// Clicks into a text field and types, key by key.
+export async function type(page, name, text) {
+  await click(page, name);
+  await page.keyboard.type(text, { delay: 15 });
+  await page.waitForTimeout(80);
+}
+
+export async function shot(page, name) {
+  mkdirSync(env.screens, { recursive: true });
+  await page.waitForTimeout(250);
+  await page.screenshot({ path: join(env.screens, `${name}.png`) });
+}

@@ -1,0 +1,162 @@
+// Garage: my models (upload through the gate, see the contract and the
+// verdict, rename, delete) and Try on track: a browser trial of any of them on
+// any built-in track.
+#include <imgui.h>
+#include <misc/cpp/imgui_stdlib.h>
+
+#include "../platform/browser.h"
+#include "state.h"
+
+namespace pw::web {
+namespace {
+
+std::string Contract(const json& md) {
+  std::string sensors;
+  for (const auto& s : md.value("sensor", json::array())) sensors += (sensors.empty() ? "" : ", ") + s.get<std::string>();
+  std::string actions = md.value("action_space_type", std::string());
+  if (actions == "discrete") actions += " (" + std::to_string(md["action_space"].size()) + " actions)";
+  return sensors + ", " + actions;
+}
+
+}  // namespace
+
+void DrawGarage(AppState& s) {
+  if (!s.signed_in()) {
+    ImGui::TextDisabled("Sign in (Account) to keep models in your garage.");
+    return;
+  }
+  static json last_upload;  // the gate's verdict on the last file
+  ImGui::Spacing();
+  if (ImGui::Button("Upload a model (.onnx)")) {
+    PickFile(".onnx", [&s](const std::string& name, const std::string& bytes) {
+      std::string stem = name.substr(0, name.find_last_of('.'));
+      if (stem.empty() || stem.size() > 64) stem = "model";
+      last_upload = {{"file", name}, {"state", "checking"}};
+      ApiUpload(s, "/models?name=" + stem, bytes, "application/octet-stream", [&s, name](const ApiResult& r) {
+        if (r.ok()) {
+          last_upload = {{"file", name}, {"state", "accepted"}, {"contract", Contract(r.body["metadata"])}};
+          RefreshModels(s);
+        } else {
+          json problems = json::array();
+          if (r.body.is_object() && r.body.contains("errors"))
+            for (const auto& e : r.body["errors"]) problems.push_back(e["message"]);
+          else problems.push_back(r.problem);
+          last_upload = {{"file", name}, {"state", "refused"}, {"problems", problems}};
+        }
+      });
+    });
+  }
+  Tag(s, "garage.upload");
+  if (last_upload.is_object()) {
+    ImGui::SameLine();
+    const std::string state = last_upload["state"];
+    if (state == "accepted")
+      ImGui::TextColored(ImVec4(0.4f, 0.9f, 0.5f, 1), "%s accepted: %s", last_upload["file"].get<std::string>().c_str(),
+                         last_upload["contract"].get<std::string>().c_str());
+    else if (state == "checking") ImGui::TextDisabled("checking %s...", last_upload["file"].get<std::string>().c_str());
+    else {
+      ImGui::TextColored(ImVec4(1, 0.5f, 0.4f, 1), "%s refused by the model gate:", last_upload["file"].get<std::string>().c_str());
+      for (const auto& p : last_upload["problems"]) ImGui::BulletText("%s", p.get<std::string>().c_str());
+    }
+    ShowValue(s, "garage.upload", last_upload);
+  }
+
+  ImGui::Spacing();
+  ImGui::TextUnformatted("My models");
+  static int64_t renaming = 0;
+  static std::string new_name;
+  json names = json::array();
+  if (ImGui::BeginTable("models", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
+    for (const char* h : {"Name", "Contract", "Size", "Uploaded", ""}) ImGui::TableSetupColumn(h);
+    ImGui::TableHeadersRow();
+    for (const auto& m : s.models) {
+      const int64_t id = m["id"];
+      const std::string name = m["name"];
+      names.push_back(name);
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      if (renaming == id) {
+        ImGui::SetNextItemWidth(160);
+        ImGui::InputText("##rename", &new_name);
+        Tag(s, "garage.rename.input");
+        ImGui::SameLine();
+        if (ImGui::SmallButton("Save")) {
+          ApiCall(s, "PATCH", "/models/" + std::to_string(id), json{{"name", new_name}}, [&s](const ApiResult& r) {
+            if (!r.ok()) return ShowError(s, "Rename: " + r.problem);
+            RefreshModels(s);
+          });
+          renaming = 0;
+        }
+        Tag(s, "garage.rename.save");
+      } else {
+        ImGui::TextUnformatted(name.c_str());
+      }
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(Contract(m["metadata"]).c_str());
+      ImGui::TableNextColumn();
+      ImGui::Text("%.1f KB", m["size_bytes"].get<double>() / 1024.0);
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(ShortTime(m["created_at"]).c_str());
+      ImGui::TableNextColumn();
+      if (ImGui::SmallButton(("Rename##" + std::to_string(id)).c_str())) {
+        renaming = id;
+        new_name = name;
+      }
+      Tag(s, "garage.rename." + name);
+      ImGui::SameLine();
+      if (ImGui::SmallButton(("Delete##" + std::to_string(id)).c_str()))
+        ApiCall(s, "DELETE", "/models/" + std::to_string(id), nullptr, [&s](const ApiResult& r) {
+          if (!r.ok()) return ShowError(s, "Delete: " + r.problem);
+          RefreshModels(s);
+        });
+      Tag(s, "garage.delete." + name);
+    }
+    ImGui::EndTable();
+  }
+  if (s.models.empty()) ImGui::TextDisabled("No models yet. Train one with `pitwall model train` or bring your own .onnx.");
+  ShowValue(s, "garage.models", names);
+
+  // Try on track.
+  ImGui::Spacing();
+  ImGui::Separator();
+  ImGui::TextUnformatted("Try on track (runs in your browser, with the same racing core as the server)");
+  static int64_t model = 0;
+  static std::string track = "pitwall_park";
+  static int laps = 3;
+  std::string preview = "choose a model";
+  for (const auto& m : s.models)
+    if (m["id"] == model) preview = m["name"];
+  ImGui::SetNextItemWidth(200);
+  if (ImGui::BeginCombo("##trymodel", preview.c_str())) {
+    for (const auto& m : s.models) {
+      if (ImGui::Selectable((m["name"].get<std::string>() + "##t" + m["id"].dump()).c_str(), m["id"] == model)) model = m["id"];
+      Tag(s, "garage.trymodel." + m["name"].get<std::string>());
+    }
+    ImGui::EndCombo();
+  }
+  Tag(s, "garage.trymodel");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(180);
+  if (ImGui::BeginCombo("##trytrack", track.c_str())) {
+    for (const auto& t : s.tracks) {
+      if (ImGui::Selectable(t["id"].get<std::string>().c_str(), t["id"] == track)) track = t["id"];
+      Tag(s, "garage.trytrack." + t["id"].get<std::string>());
+    }
+    ImGui::EndCombo();
+  }
+  Tag(s, "garage.trytrack");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(100);
+  ImGui::SliderInt("laps", &laps, 1, 5);
+  ImGui::SameLine();
+  if (ImGui::Button("Run trial") && model > 0 && s.builtin_tracks.count(track)) {
+    RaceRules rules = DefaultRaceRules();
+    rules.laps = laps;
+    rules.min_laps = laps;
+    s.garage_trial = StartTrialRun(s, model, s.builtin_tracks[track], rules);
+  }
+  Tag(s, "garage.run");
+  if (s.garage_trial) DrawTrialRun(s, *s.garage_trial, "garage");
+}
+
+}  // namespace pw::web

@@ -1,0 +1,236 @@
+// Organiser: create a community race, copy and reset its invitation link,
+// manage participants and entries, close, extend or delete the race.
+#include <imgui.h>
+#include <misc/cpp/imgui_stdlib.h>
+
+#include <ctime>
+
+#include "../platform/browser.h"
+#include "state.h"
+
+namespace pw::web {
+namespace {
+
+std::string InDays(double days) {
+  const std::time_t t = std::time(nullptr) + static_cast<std::time_t>(days * 86400);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+struct Manage {
+  int64_t race = 0;
+  json invitation;
+  json participants = json::array();
+  std::string link;  ///< known only right after creating or resetting
+};
+
+void LoadManage(AppState& s, Manage& m) {
+  const std::string base = "/races/" + std::to_string(m.race);
+  ApiCall(s, "GET", base + "/invitation", nullptr, [&m](const ApiResult& r) {
+    if (r.ok()) m.invitation = r.body;
+  });
+  ApiCall(s, "GET", base + "/participants", nullptr, [&m](const ApiResult& r) {
+    if (r.ok()) m.participants = r.body["participants"];
+  });
+  PollRace(s, m.race);
+}
+
+void InvitationLink(AppState& s, const std::string& link) {
+  if (link.empty()) return;
+  const std::string url = Origin() + link;
+  ImGui::TextUnformatted("Invitation link:");
+  ImGui::SameLine();
+  ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.4f, 1), "%s", url.c_str());
+  ImGui::SameLine();
+  if (ImGui::SmallButton("Copy")) CopyToClipboard(url);
+  Tag(s, "organiser.copy");
+  ShowValue(s, "organiser.link", url);
+}
+
+}  // namespace
+
+void DrawOrganiser(AppState& s) {
+  if (!s.signed_in()) {
+    ImGui::TextDisabled("Sign in (Account) to organise community races.");
+    return;
+  }
+  static std::string name, description;
+  static std::string track = "pitwall_park";
+  static int laps = 3, min_laps = 3, days = 14, max_uses = 0, timing = 0;
+  static bool public_board = false;
+  static Manage manage;
+
+  ImGui::Spacing();
+  if (ImGui::CollapsingHeader("Create a community race", ImGuiTreeNodeFlags_DefaultOpen)) {
+    ImGui::SetNextItemWidth(300);
+    ImGui::InputText("Name", &name);
+    Tag(s, "organiser.name");
+    ImGui::SetNextItemWidth(300);
+    ImGui::InputText("Description", &description);
+    Tag(s, "organiser.description");
+    ImGui::SetNextItemWidth(200);
+    if (ImGui::BeginCombo("Track", track.c_str())) {
+      for (const auto& t : s.tracks) {
+        if (ImGui::Selectable(t["id"].get<std::string>().c_str(), t["id"] == track)) track = t["id"];
+        Tag(s, "organiser.track." + t["id"].get<std::string>());
+      }
+      ImGui::EndCombo();
+    }
+    Tag(s, "organiser.track");
+    const char* timings[] = {"BEST_LAP_TIME", "AVG_LAP_TIME", "TOTAL_TIME"};
+    ImGui::SetNextItemWidth(200);
+    ImGui::Combo("Timing", &timing, timings, 3);
+    ImGui::SetNextItemWidth(200);
+    ImGui::SliderInt("Laps", &laps, 1, 10);
+    ImGui::SetNextItemWidth(200);
+    ImGui::SliderInt("Laps needed to rank", &min_laps, 1, 10);
+    ImGui::SetNextItemWidth(200);
+    ImGui::SliderInt("Open for (days)", &days, 1, 90);
+    ImGui::SetNextItemWidth(200);
+    ImGui::SliderInt("Invitation uses (0: no limit)", &max_uses, 0, 200);
+    ImGui::Checkbox("Public leaderboard (for embedding on other sites)", &public_board);
+    if (ImGui::Button("Create race")) {
+      json body = {{"kind", "COMMUNITY"}, {"name", name}, {"description", description}, {"track_id", track},
+                   {"timing_method", timings[timing]}, {"laps", laps}, {"min_laps", timing == 2 ? laps : min_laps},
+                   {"closes_at", InDays(days)}, {"visibility", public_board ? "public" : "participants"}};
+      if (max_uses > 0) body["invitation"] = {{"max_uses", max_uses}};
+      ApiCall(s, "POST", "/races", body, [&s](const ApiResult& r) {
+        if (!r.ok()) return ShowError(s, "Race not created: " + r.problem);
+        manage = Manage{};
+        manage.race = r.body["id"];
+        manage.link = r.body["invitation"]["url"];
+        name.clear();
+        description.clear();
+        RefreshRaces(s);
+        LoadManage(s, manage);
+      });
+    }
+    Tag(s, "organiser.create");
+  }
+
+  ImGui::Spacing();
+  ImGui::TextUnformatted("Races I organise");
+  json mine = json::array();
+  for (const auto& race : s.my_races) {
+    if (!race.value("organiser", false)) continue;
+    const int64_t id = race["id"];
+    mine.push_back(race["name"]);
+    if (ImGui::Selectable((race["name"].get<std::string>() + "  (" + race["status"].get<std::string>() + ")##org" + std::to_string(id)).c_str(),
+                          manage.race == id)) {
+      manage = Manage{};
+      manage.race = id;
+      LoadManage(s, manage);
+    }
+    Tag(s, "organiser.race." + race["name"].get<std::string>());
+  }
+  ShowValue(s, "organiser.races", mine);
+  if (manage.race == 0) return;
+
+  ImGui::Separator();
+  const std::string base = "/races/" + std::to_string(manage.race);
+  const json& race = s.race_detail[manage.race];
+  if (race.is_object() && race.contains("name")) ImGui::Text("%s: %s", race["name"].get<std::string>().c_str(), race["status"].get<std::string>().c_str());
+  InvitationLink(s, manage.link);
+  if (manage.invitation.is_object()) {
+    ImGui::TextDisabled("The link expires %s; used %lld time(s)%s.", ShortTime(manage.invitation["expires_at"]).c_str(),
+                        static_cast<long long>(manage.invitation["uses"].get<int64_t>()),
+                        manage.invitation["max_uses"].is_null() ? "" : (" of " + manage.invitation["max_uses"].dump()).c_str());
+    ShowValue(s, "organiser.uses", manage.invitation["uses"]);
+  }
+  if (ImGui::Button("Reset the link")) {
+    ApiCall(s, "POST", base + "/invitation", json::object(), [&s](const ApiResult& r) {
+      if (!r.ok()) return ShowError(s, r.problem);
+      manage.link = r.body["url"];
+      LoadManage(s, manage);
+    });
+  }
+  Tag(s, "organiser.reset");
+  ImGui::SameLine();
+  if (ImGui::Button("Close the race now")) {
+    ApiCall(s, "PATCH", base, json{{"closes_at", InDays(0.0002)}}, [&s](const ApiResult& r) {
+      if (!r.ok()) return ShowError(s, r.problem);
+      s.race_detail[manage.race] = r.body;
+      RefreshRaces(s);
+    });
+  }
+  Tag(s, "organiser.close");
+  ImGui::SameLine();
+  if (ImGui::Button("Extend by a week")) {
+    const std::string closes = race.value("closes_at", InDays(0));
+    std::tm tm{};
+    strptime(closes.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+    const std::time_t base_t = std::max(timegm(&tm), std::time(nullptr));
+    std::tm later{};
+    const std::time_t t = base_t + 7 * 86400;
+    gmtime_r(&t, &later);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &later);
+    ApiCall(s, "PATCH", base, json{{"closes_at", buf}}, [&s](const ApiResult& r) {
+      if (!r.ok()) return ShowError(s, r.problem);
+      s.race_detail[manage.race] = r.body;
+      RefreshRaces(s);
+    });
+  }
+  Tag(s, "organiser.extend");
+  ImGui::SameLine();
+  if (ImGui::Button("Delete the race")) ImGui::OpenPopup("Delete race?");
+  Tag(s, "organiser.delete");
+  if (ImGui::BeginPopupModal("Delete race?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+    ImGui::TextUnformatted("Delete the race, its leaderboard and every submission to it?");
+    if (ImGui::Button("Delete")) {
+      ApiCall(s, "DELETE", base, nullptr, [&s](const ApiResult& r) {
+        if (!r.ok()) return ShowError(s, r.problem);
+        manage = Manage{};
+        RefreshRaces(s);
+      });
+      ImGui::CloseCurrentPopup();
+    }
+    Tag(s, "organiser.delete.confirm");
+    ImGui::SameLine();
+    if (ImGui::Button("Keep it")) ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+  }
+
+  ImGui::Spacing();
+  ImGui::TextUnformatted("Participants");
+  json people = json::array();
+  if (ImGui::BeginTable("participants", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
+    for (const char* h : {"Racer", "Joined", "Submissions", "Best", ""}) ImGui::TableSetupColumn(h);
+    ImGui::TableHeadersRow();
+    for (const auto& p : manage.participants) {
+      const std::string alias = p["alias"];
+      people.push_back(alias);
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(alias.c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(ShortTime(p["joined_at"]).c_str());
+      ImGui::TableNextColumn();
+      ImGui::Text("%d", p["submissions"].get<int>());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(p["best_ms"].is_null() ? "-" : Secs(p["best_ms"]).c_str());
+      ImGui::TableNextColumn();
+      const std::string rid = p["racer_id"].dump();
+      if (ImGui::SmallButton(("Remove##p" + rid).c_str()))
+        ApiCall(s, "DELETE", base + "/participants/" + rid, nullptr, [&s](const ApiResult& r) {
+          if (!r.ok()) return ShowError(s, r.problem);
+          LoadManage(s, manage);
+        });
+      Tag(s, "organiser.remove." + alias);
+      ImGui::SameLine();
+      if (!p["best_ms"].is_null() && ImGui::SmallButton(("Remove entry##e" + rid).c_str()))
+        ApiCall(s, "DELETE", base + "/leaderboard/" + rid, nullptr, [&s](const ApiResult& r) {
+          if (!r.ok()) return ShowError(s, r.problem);
+          LoadManage(s, manage);
+        });
+    }
+    ImGui::EndTable();
+  }
+  if (manage.participants.empty()) ImGui::TextDisabled("Nobody has joined yet: share the link.");
+  ShowValue(s, "organiser.participants", people);
+}
+
+}  // namespace pw::web

@@ -1,0 +1,266 @@
+// A race: its track (zoom and pan), the rules in plain words, the live
+// leaderboard, my submissions with their status, queue position and progress,
+// Submit (with the racing terms on a first submission), and a check of any
+// finished submission against the same model run here in the browser.
+#include "state.h"
+
+namespace pw::web {
+namespace {
+
+RaceRules RulesOf(const json& race) {
+  RaceRules r = DefaultRaceRules();
+  ParseTimingMethod(race.value("timing_method", std::string("BEST_LAP_TIME")), r.timing);
+  ParseLapMode(race.value("lap_mode", std::string("CONTINUOUS")), r.lap_mode);
+  r.laps = race.value("laps", 3);
+  r.min_laps = race.value("min_laps", 3);
+  r.reset_on_off_track = race.value("reset_on_off_track", true);
+  r.off_track_penalty_ms = race.value("off_track_penalty_ms", 2000);
+  return r;
+}
+
+std::string RulesInWords(const json& race) {
+  const std::string timing = race["timing_method"];
+  const std::string ranked_on = timing == "BEST_LAP_TIME" ? "your fastest lap" : timing == "AVG_LAP_TIME"
+                                    ? "your best average over " + std::to_string(race["min_laps"].get<int>()) + " consecutive laps"
+                                    : "your total time over all laps";
+  std::string text = std::to_string(race["laps"].get<int>()) + (race["lap_mode"] == "CONTINUOUS" ? " continuous laps" : " laps, each from a standing start") +
+                     " of " + race["track"]["name"].get<std::string>() + ". You are ranked on " + ranked_on + ", once you complete " +
+                     std::to_string(race["min_laps"].get<int>()) + " consecutive laps. ";
+  if (race["reset_on_off_track"].get<bool>()) {
+    char penalty[64];
+    std::snprintf(penalty, sizeof penalty, "%.1f s", race["off_track_penalty_ms"].get<int>() / 1000.0);
+    text += std::string("Leave the track and you are put back on it, held for ") + penalty + " while the clock runs. ";
+  } else {
+    text += "Leave the track and your run ends there. ";
+  }
+  text += "Up to " + std::to_string(race["max_submissions"].get<int>()) + " submissions; your best counts. Open " +
+          ShortTime(race["opens_at"]) + " to " + ShortTime(race["closes_at"]) + ".";
+  return text;
+}
+
+void Submit(AppState& s, int64_t race_id, int64_t model_id) {
+  ApiCall(s, "POST", "/races/" + std::to_string(race_id) + "/submissions", json{{"model_id", model_id}}, [&s, race_id](const ApiResult& r) {
+    if (!r.ok()) return ShowError(s, "Submission refused: " + r.problem);
+    PollRace(s, race_id);
+  });
+}
+
+void Leaderboard(AppState& s, int64_t race_id) {
+  const json& board = s.leaderboards[race_id];
+  if (!board.is_object()) return ImGui::TextDisabled("Loading the leaderboard...");
+  json aliases = json::array();
+  if (ImGui::BeginTable("leaderboard", 8, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp)) {
+    for (const char* h : {"#", "Racer", "Time", "Best lap", "Average", "Gap", "Off track", "Entries"}) ImGui::TableSetupColumn(h);
+    ImGui::TableHeadersRow();
+    for (const auto& e : board["entries"]) {
+      const bool me = s.signed_in() && e["alias"] == s.me["alias"];
+      ImGui::TableNextRow();
+      if (me) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, IM_COL32(228, 87, 46, 70));
+      ImGui::TableNextColumn();
+      ImGui::Text("%d", e["rank"].get<int>());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(e["alias"].get<std::string>().c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(Secs(e["ranking_ms"]).c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(Secs(e["best_lap_ms"]).c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(Secs(e["average_lap_ms"]).c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(e["gap_ms"].get<int64_t>() == 0 ? "-" : ("+" + Secs(e["gap_ms"])).c_str());
+      ImGui::TableNextColumn();
+      ImGui::Text("%d", e["off_track_count"].get<int>());
+      ImGui::TableNextColumn();
+      ImGui::Text("%d", e["submissions"].get<int>());
+      aliases.push_back(e["alias"]);
+    }
+    ImGui::EndTable();
+  }
+  if (board["entries"].empty()) ImGui::TextDisabled("No ranked runs yet.");
+  ShowValue(s, "leaderboard", aliases);
+}
+
+void Comparison(AppState& s) {
+  if (!s.compare_trial) return;
+  TrialRun& run = *s.compare_trial;
+  ImGui::Separator();
+  ImGui::Text("Submission %lld: the server's laps beside this browser's run of the same model", static_cast<long long>(s.compare_submission));
+  if (run.phase != TrialRun::Phase::kDone) {
+    DrawTrialRun(s, run, "compare");
+    return;
+  }
+  const auto& laps = run.trial->result().laps;
+  const json& server = s.compare_server_laps;
+  bool agree = laps.size() == server.size();
+  int64_t max_diff = 0;
+  if (ImGui::BeginTable("compare", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
+    for (const char* h : {"Lap", "Server", "Browser", ""}) ImGui::TableSetupColumn(h);
+    ImGui::TableHeadersRow();
+    for (size_t i = 0; i < std::max(laps.size(), server.size()); ++i) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::Text("%zu", i + 1);
+      ImGui::TableNextColumn();
+      int64_t st = -1;
+      std::string sstatus;
+      if (i < server.size()) {
+        st = server[i]["time_ms"];
+        sstatus = server[i]["status"];
+        ImGui::Text("%s %s", Secs(st).c_str(), sstatus.c_str());
+      }
+      ImGui::TableNextColumn();
+      bool same = i < laps.size() && i < server.size();
+      if (i < laps.size()) {
+        ImGui::Text("%s %s", Secs(laps[i].time_ms).c_str(), ToString(laps[i].status));
+        if (same) {
+          const int64_t diff = std::llabs(laps[i].time_ms - st);
+          max_diff = std::max(max_diff, diff);
+          same = sstatus == ToString(laps[i].status) && diff <= 67;  // within one control step
+        }
+      }
+      ImGui::TableNextColumn();
+      if (same) ImGui::TextColored(ImVec4(0.4f, 0.9f, 0.5f, 1), "same");
+      else ImGui::TextColored(ImVec4(1, 0.5f, 0.4f, 1), "differs");
+      agree = agree && same;
+    }
+    ImGui::EndTable();
+  }
+  ImGui::TextColored(agree ? ImVec4(0.4f, 0.9f, 0.5f, 1) : ImVec4(1, 0.5f, 0.4f, 1), "%s",
+                     agree ? "Browser and server agree lap for lap." : "Browser and server differ (marked above).");
+  ShowValue(s, "compare", {{"submission", s.compare_submission}, {"agree", agree}, {"server_laps", server.size()},
+                           {"browser_laps", laps.size()}, {"max_diff_ms", max_diff}});
+}
+
+}  // namespace
+
+void DrawRace(AppState& s) {
+  const int64_t rid = s.race_id;
+  const json& race = s.race_detail[rid];
+  if (!race.is_object()) return ImGui::TextDisabled("Loading race %lld...", static_cast<long long>(rid));
+  if (race.value("missing", false)) {
+    ImGui::TextUnformatted("No such race here.");
+    ImGui::TextDisabled("%s", race.value("problem", std::string()).c_str());
+    return;
+  }
+  ImGui::Text("%s", race["name"].get<std::string>().c_str());
+  ImGui::SameLine();
+  ImGui::TextDisabled("(%s, %s)", race["kind"].get<std::string>().c_str(), race["status"].get<std::string>().c_str());
+  ShowValue(s, "race.name", race["name"]);
+  ShowValue(s, "race.status", race["status"]);
+
+  const float left = std::min(560.0f, ImGui::GetContentRegionAvail().x * 0.45f);
+  ImGui::BeginChild("race.track", ImVec2(left, 0), false);
+  if (s.race_tracks.count(rid)) {
+    DrawTrack("##racetrack", *s.race_tracks[rid], s.views["race" + std::to_string(rid)], ImVec2(left, left * 0.75f), true);
+    Tag(s, "race.track");
+    ImGui::PushTextWrapPos(left);
+    ImGui::TextDisabled("Wheel to zoom, drag to pan. Chequered: the start line; orange arrow: direction of travel.");
+    ImGui::PopTextWrapPos();
+  }
+  ImGui::TextWrapped("%s", race.value("description", std::string()).c_str());
+  ImGui::Spacing();
+  ImGui::TextWrapped("%s", RulesInWords(race).c_str());
+  ImGui::EndChild();
+  ImGui::SameLine();
+  ImGui::BeginChild("race.right", ImVec2(0, 0), false);
+
+  // Submit.
+  if (s.signed_in()) {
+    static int64_t chosen = 0;
+    std::string preview = "choose a model";
+    for (const auto& m : s.models)
+      if (m["id"] == chosen) preview = m["name"];
+    ImGui::SetNextItemWidth(220);
+    if (ImGui::BeginCombo("##model", preview.c_str())) {
+      for (const auto& m : s.models) {
+        if (ImGui::Selectable((m["name"].get<std::string>() + "##m" + m["id"].dump()).c_str(), m["id"] == chosen)) chosen = m["id"];
+        Tag(s, "race.model." + m["name"].get<std::string>());
+      }
+      ImGui::EndCombo();
+    }
+    Tag(s, "race.model");
+    ImGui::SameLine();
+    if (ImGui::Button("Submit") && chosen > 0) {
+      if (!s.me.value("terms_accepted", false)) ImGui::OpenPopup("Racing terms");
+      else Submit(s, rid, chosen);
+    }
+    Tag(s, "race.submit");
+    if (s.models.empty()) ImGui::TextDisabled("Upload a model in the Garage first.");
+    if (ImGui::BeginPopupModal("Racing terms", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+      static std::string terms;
+      if (terms.empty()) {
+        terms = "...";
+        ApiCall(s, "GET", "/terms", nullptr, [](const ApiResult& r) {
+          if (r.ok()) terms = r.body["text"];
+        });
+      }
+      ImGui::PushTextWrapPos(480);
+      ImGui::TextUnformatted(terms.c_str());
+      ImGui::PopTextWrapPos();
+      if (ImGui::Button("Accept and submit")) {
+        ApiCall(s, "POST", "/me/terms", json{{"accept", true}}, [&s, rid](const ApiResult& r) {
+          if (!r.ok()) return ShowError(s, r.problem);
+          s.me = r.body;
+          Submit(s, rid, chosen);
+        });
+        ImGui::CloseCurrentPopup();
+      }
+      Tag(s, "terms.accept");
+      ImGui::SameLine();
+      if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();
+      ImGui::EndPopup();
+    }
+  } else {
+    ImGui::TextDisabled("Sign in (Account) to enter this race.");
+  }
+
+  ImGui::Spacing();
+  ImGui::TextUnformatted("Leaderboard");
+  Leaderboard(s, rid);
+
+  if (s.signed_in()) {
+    ImGui::Spacing();
+    ImGui::TextUnformatted("My submissions");
+    const json& subs = s.my_submissions[rid];
+    json shown = json::array();
+    if (subs.is_array() && ImGui::BeginTable("mysubs", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
+      for (const char* h : {"#", "Model", "Status", "Result", ""}) ImGui::TableSetupColumn(h);
+      ImGui::TableHeadersRow();
+      for (const auto& sub : subs) {
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::Text("%lld", static_cast<long long>(sub["id"].get<int64_t>()));
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(sub["model_name"].get<std::string>().c_str());
+        ImGui::TableNextColumn();
+        const std::string status = sub["status"];
+        if (status == "QUEUED") ImGui::Text("queued, #%d", sub.value("queue_position", 0));
+        else if (status == "EVALUATING") {
+          const json& p = sub["progress"];
+          ImGui::ProgressBar(static_cast<float>(p.value("progress_pct", 0.0) / 100.0), ImVec2(140, 0),
+                             ("lap " + std::to_string(p.value("lap", 1))).c_str());
+        } else ImGui::TextUnformatted(status.c_str());
+        ImGui::TableNextColumn();
+        if (status == "COMPLETED") ImGui::Text("%s", Secs(sub["result"]["ranking_ms"]).c_str());
+        else if (sub.contains("reason")) ImGui::TextWrapped("%s", sub["reason"].get<std::string>().c_str());
+        ImGui::TableNextColumn();
+        if ((status == "COMPLETED" || status == "FAILED") && sub.contains("laps") && s.race_tracks.count(rid)) {
+          const std::string label = "Check in browser##" + sub["id"].dump();
+          if (ImGui::SmallButton(label.c_str())) {
+            s.compare_submission = sub["id"];
+            s.compare_server_laps = sub["laps"];
+            s.compare_trial = StartTrialRun(s, sub["model_id"], s.race_tracks[rid], RulesOf(race));
+          }
+          Tag(s, "race.check." + sub["id"].dump());
+        }
+        shown.push_back({{"id", sub["id"]}, {"status", status}});
+      }
+      ImGui::EndTable();
+    }
+    ShowValue(s, "submissions", shown);
+    Comparison(s);
+  }
+  ImGui::EndChild();
+}
+
+}  // namespace pw::web

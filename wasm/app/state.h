@@ -1,0 +1,136 @@
+// The browser app's state, shared by its screens. Everything here is plain
+// data and the pending work the main loop advances; the screens draw it.
+#pragma once
+
+#include <imgui.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "browser_trial.h"
+#include "pitwall/track.h"
+#include "track_view.h"
+
+namespace pw::web {
+
+using nlohmann::json;
+
+enum class Screen { kRaces, kRace, kGarage, kOrganiser, kAccount, kJoin };
+const char* ScreenName(Screen s);
+
+/// The outcome of an API call: the JSON body, or the server's problem in words.
+struct ApiResult {
+  int status = 0;
+  json body;
+  std::string problem;  ///< detail, plus any field errors
+  std::string etag;
+  bool ok() const { return status >= 200 && status < 300; }
+};
+
+/// A browser trial in the garage or a race's comparison: model download,
+/// ONNX Runtime Web session, the run, then playback.
+struct TrialRun {
+  enum class Phase { kDownloading, kLoading, kRunning, kDone, kFailed } phase = Phase::kDownloading;
+  int64_t model_id = 0;
+  std::string model_name;
+  ModelMetadata metadata;
+  std::shared_ptr<const Track> track;
+  RaceRules rules;
+  int session = 0;
+  std::unique_ptr<BrowserTrial> trial;
+  std::string error;
+  // Playback.
+  bool playing = true;
+  int speed = 1;          ///< 1x .. 16x
+  double play_ms = 0.0;   ///< position on the sim clock
+};
+
+struct AppState {
+  // Navigation.
+  Screen screen = Screen::kRaces;
+  int64_t race_id = 0;
+  std::string join_token;
+
+  // Signed-in racer.
+  std::string token;
+  json me;  ///< null when signed out
+  bool signed_in() const { return !token.empty() && me.is_object(); }
+
+  // Server data, as last fetched.
+  json races = json::array();          ///< league races
+  json my_races = json::array();       ///< community races I run or joined
+  json tracks = json::array();         ///< built-in track summaries
+  json models = json::array();         ///< my models
+  std::map<int64_t, json> race_detail;
+  std::map<int64_t, std::shared_ptr<const Track>> race_tracks;
+  std::map<std::string, std::shared_ptr<const Track>> builtin_tracks;
+  std::map<int64_t, json> leaderboards;
+  std::map<int64_t, std::string> leaderboard_etags;
+  std::map<int64_t, json> my_submissions;  ///< per race
+  std::map<int64_t, double> next_poll_ms;
+
+  // Work in progress and messages.
+  int pending = 0;
+  std::string status_line;
+  std::vector<std::pair<std::string, double>> errors;  ///< message, until (ms)
+  std::unique_ptr<TrialRun> garage_trial;
+  std::unique_ptr<TrialRun> compare_trial;
+  int64_t compare_submission = 0;
+  json compare_server_laps;
+
+  // Views.
+  std::map<std::string, TrackView> views;
+
+  // Test probe: rectangles of named widgets and values shown, published each frame.
+  json probe_items = json::object();
+  json probe_values = json::object();
+  std::string last_probe;
+  int frame = 0;
+  double first_frame_ms = -1;
+};
+
+// api.cpp
+void ApiCall(AppState& s, const std::string& method, const std::string& path, const json& body, std::function<void(const ApiResult&)> done);
+void ApiUpload(AppState& s, const std::string& path, const std::string& bytes, const std::string& content_type,
+               std::function<void(const ApiResult&)> done);
+void ApiGetRaw(AppState& s, const std::string& path, std::function<void(int status, const std::string& body)> done);
+void ShowError(AppState& s, const std::string& message);
+void LoadMe(AppState& s);
+void SignOut(AppState& s);
+void RefreshRaces(AppState& s);
+void RefreshModels(AppState& s);
+void RefreshTracks(AppState& s);
+void LoadRace(AppState& s, int64_t race_id);
+void PollRace(AppState& s, int64_t race_id);
+
+// navigation (app.cpp)
+void Go(AppState& s, Screen screen, int64_t race_id = 0);
+
+// probe helpers (app.cpp): name the last widget, record a value shown.
+void Tag(AppState& s, const std::string& name);
+void ShowValue(AppState& s, const std::string& key, const json& value);
+
+// trial runs (trials.cpp)
+std::unique_ptr<TrialRun> StartTrialRun(AppState& s, int64_t model_id, std::shared_ptr<const Track> track, const RaceRules& rules);
+void AdvanceTrialRun(AppState& s, TrialRun& run, double dt_ms);
+void DrawTrialRun(AppState& s, TrialRun& run, const std::string& id);
+
+// screens
+void DrawRaces(AppState& s);
+void DrawRace(AppState& s);
+void DrawGarage(AppState& s);
+void DrawOrganiser(AppState& s);
+void DrawAccount(AppState& s);
+void DrawJoin(AppState& s);
+void DrawSignIn(AppState& s, const std::string& id, std::function<void()> after);
+
+// formatting
+std::string Secs(int64_t ms);
+std::string ShortTime(const std::string& rfc3339);
+
+}  // namespace pw::web

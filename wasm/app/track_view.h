@@ -1,0 +1,31 @@
+// Draws a track with ImGui's draw lists: the road, its borders, the centre
+// line, the start line and the direction of travel; optionally a driven path
+// coloured by speed and the car. Interactive views zoom (wheel) and pan (drag).
+#pragma once
+
+#include <imgui.h>
+
+#include <vector>
+
+#include "pitwall/track.h"
+
+namespace pw::web {
+
+struct Frame;
+
+struct TrackView {
+  float zoom = 1.0f;
+  ImVec2 pan{0, 0};  ///< in pixels
+};
+
+struct TrackOverlay {
+  const std::vector<Frame>* path = nullptr;  ///< the frames to draw, coloured by speed
+  int upto = -1;                              ///< draw the path up to this frame; the car sits there
+};
+
+void DrawTrack(const char* id, const Track& track, TrackView& view, ImVec2 size, bool interactive, const TrackOverlay& overlay = {});
+
+/// Blue (slow) to red (fast) over 0..4 m/s.
+ImU32 SpeedColour(float speed_mps);
+
+}  // namespace pw::web

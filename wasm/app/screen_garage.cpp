@@ -148,6 +148,8 @@ void DrawGarage(AppState& s) {
   ImGui::SameLine();
   ImGui::SetNextItemWidth(100);
   ImGui::SliderInt("laps", &laps, 1, 5);
+  Tag(s, "garage.laps");
+  ShowValue(s, "garage.laps", laps);
   ImGui::SameLine();
   if (ImGui::Button("Run trial") && model > 0 && s.builtin_tracks.count(track)) {
     RaceRules rules = DefaultRaceRules();

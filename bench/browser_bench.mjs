@@ -1,0 +1,84 @@
+// The browser app's figures, in Debian's Chromium against a real server on loopback:
+//  - size of the app's .wasm + .js (target <= 2 MB uncompressed; ONNX Runtime Web's files excluded);
+//  - time to first frame (navigation start to the app's first drawn frame; target < 1.5 s);
+//  - a 5-lap browser trial of a starter model (core in wasm + ONNX Runtime Web; target < 300 ms);
+//  - frame time while animating a trial's playback (target 60 frames/s).
+// Run: node bench/browser_bench.mjs  (after scripts/test.sh or scripts/run.sh has built everything)
+import { statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const root = resolve(new URL('..', import.meta.url).pathname);
+process.env.PITWALL_BINARY ??= join(root, 'build/native/server/pitwall');
+process.env.PITWALL_PUBLIC_DIR ??= join(root, 'public');
+process.env.PITWALL_APP_DIR ??= join(root, 'build/wasm/app');
+process.env.PITWALL_STARTER_DIR ??= join(root, 'build/native/starter_models');
+const { click, env, launch, startServer, type, ui, until } = await import('../tests/e2e/harness.mjs');
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const wasm = statSync(join(env.appDir, 'pitwall_web.wasm')).size, js = statSync(join(env.appDir, 'pitwall_web.js')).size;
+console.log(`app_size_bytes=${wasm + js} (wasm ${wasm} + js ${js}) = ${((wasm + js) / 1048576).toFixed(2)} MiB (target <= 2 MiB)`);
+
+const server = await startServer(['--no-demo']);
+const browser = await launch();
+try {
+  const firsts = [];
+  for (let i = 0; i < 5; ++i) {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(server.url + '/');
+    await until(page, 'window.pitwallUi && window.pitwallUi.first_frame_ms > 0', 'the first frame');
+    firsts.push((await ui(page)).first_frame_ms);
+    await context.close();
+  }
+  console.log(`time_to_first_frame_ms median=${median(firsts).toFixed(0)} runs=${firsts.map((x) => x.toFixed(0)).join(',')} (target < 1500)`);
+
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(server.url + '/account');
+  await type(page, 'account.alias', 'bench');
+  await type(page, 'account.password', 'a long password');
+  await click(page, 'account.register');
+  await until(page, 'window.pitwallUi.signed_in', 'signing in');
+  await click(page, 'nav.Garage');
+  const chooser = page.waitForEvent('filechooser');
+  await click(page, 'garage.upload');
+  await (await chooser).setFiles(join(env.starters, 'starter-park-state.onnx'));
+  await until(page, '(window.pitwallUi.values["garage.models"] || []).length === 1', 'the upload');
+  await click(page, 'garage.trymodel');
+  await click(page, 'garage.trymodel.starter-park-state');
+  for (let tries = 0; (await ui(page)).values['garage.laps'] !== 5 && tries < 10; ++tries) {
+    const slider = (await ui(page)).items['garage.laps'];
+    await page.mouse.click(slider.x + 97, slider.y + slider.h / 2);  // the right end of the 100 px slider (its label follows): 5 laps
+    await page.waitForTimeout(200);
+  }
+  const walls = [];
+  for (let i = 0; i < 5; ++i) {
+    await click(page, 'garage.run');
+    await until(page, 'window.pitwallUi.values["trial.garage"] && window.pitwallUi.values["trial.garage"].phase === "done"', 'the trial', 60000);
+    const t = (await ui(page)).values['trial.garage'];
+    if (t.laps.length !== 5) throw new Error('expected 5 laps, got ' + JSON.stringify(t.laps));
+    walls.push(t.wall_ms);
+  }
+  console.log(`browser_trial_5_laps_ms median=${median(walls).toFixed(1)} runs=${walls.map((x) => x.toFixed(1)).join(',')} (target < 300; includes every ONNX Runtime Web call)`);
+
+  // Frame times while the playback animates at 1x, and, for reference, on a still screen.
+  const frameTimes = () => page.evaluate(() => new Promise((done) => {
+    const t = [];
+    const tick = (ts) => { t.push(ts); if (t.length < 240) requestAnimationFrame(tick); else done(t); };
+    requestAnimationFrame(tick);
+  })).then((stamps) => {
+    const gaps = stamps.slice(1).map((t, i) => t - stamps[i]);
+    return { mean: gaps.reduce((a, b) => a + b, 0) / gaps.length, p95: [...gaps].sort((a, b) => a - b)[Math.floor(gaps.length * 0.95)] };
+  });
+  await click(page, 'garage.speed1');
+  const anim = await frameTimes();
+  console.log(`animating_frame_ms mean=${anim.mean.toFixed(2)} p95=${anim.p95.toFixed(2)} => ${(1000 / anim.mean).toFixed(1)} frames/s ` +
+              `(target 60; headless Chromium rendering WebGL in software with SwiftShader)`);
+  await click(page, 'nav.Account');
+  const still = await frameTimes();
+  console.log(`still_screen_frame_ms mean=${still.mean.toFixed(2)} => ${(1000 / still.mean).toFixed(1)} frames/s (the same browser's baseline)`);
+  await context.close();
+} finally {
+  await browser.close();
+  await server.stop();
+}

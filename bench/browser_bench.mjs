@@ -4,7 +4,8 @@
 //  - a 5-lap browser trial of a starter model (core in wasm + ONNX Runtime Web; target < 300 ms);
 //  - frame time while animating a trial's playback (target 60 frames/s).
 // Run: node bench/browser_bench.mjs  (after scripts/test.sh or scripts/run.sh has built everything)
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { join, resolve } from 'node:path';
 
 const root = resolve(new URL('..', import.meta.url).pathname);
@@ -17,6 +18,9 @@ const { click, env, launch, startServer, type, ui, until } = await import('../te
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const wasm = statSync(join(env.appDir, 'pitwall_web.wasm')).size, js = statSync(join(env.appDir, 'pitwall_web.js')).size;
 console.log(`app_size_bytes=${wasm + js} (wasm ${wasm} + js ${js}) = ${((wasm + js) / 1048576).toFixed(2)} MiB (target <= 2 MiB)`);
+
+const widget = readFileSync(join(root, 'public/widget.js'));
+console.log(`widget_js_bytes=${widget.length} gzipped=${gzipSync(widget, { level: 9 }).length} (target <= 10240 gzipped)`);
 
 const server = await startServer(['--no-demo']);
 const browser = await launch();

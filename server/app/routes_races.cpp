@@ -23,6 +23,12 @@ json TrackSummary(const Track& t) {
 
 }  // namespace
 
+std::string Secs(int64_t ms) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%lld.%03lld s", static_cast<long long>(ms / 1000), static_cast<long long>(ms % 1000));
+  return buf;
+}
+
 std::string RaceStatus(const RaceInfo& r, int64_t now) {
   if (now < r.opens_at) return "UPCOMING";
   if (now >= r.closes_at) return "CLOSED";
@@ -375,6 +381,7 @@ void AddRaceRoutes(Api& api) {
   api.Add("GET", "/api/v1/races/{race_id}/leaderboard", [&api, &league, cache](const httplib::Request& req, httplib::Response& res) {
     const int64_t race_id = PathId(req, 1);
     const auto race = league.Race(race_id);
+    PublicCors(res);  // other sites' widgets must be able to read the 404 too (it says nothing)
     bool visible = race.has_value();
     if (race && race->kind != "LEAGUE" && race->visibility != "public") {
       const auto racer = api.OptionalRacer(req);
@@ -392,7 +399,6 @@ void AddRaceRoutes(Api& api) {
     if (offset < 0 || limit < 1 || limit > 200)
       return Problem(res, 400, "bad-parameter", "Bad pagination", "offset must be 0 or more and limit 1 to 200");
     const std::string etag = "\"" + std::to_string(race_id) + "-" + std::to_string(revision) + "\"";
-    PublicCors(res);
     res.set_header("ETag", etag);
     res.set_header("Cache-Control", "public, no-cache");
     if (req.get_header_value("If-None-Match") == etag) {
@@ -406,6 +412,22 @@ void AddRaceRoutes(Api& api) {
     WriteJson(res, 200, {{"race_id", race_id}, {"race_name", race->name}, {"track_name", race->track->name()},
                          {"timing_method", ToString(race->rules.timing)}, {"revision", revision}, {"total", board->size()},
                          {"offset", offset}, {"limit", limit}, {"entries", page}});
+  });
+
+  // A shields.io endpoint badge: https://img.shields.io/endpoint?url=<this URL>
+  api.Add("GET", "/api/v1/races/{race_id}/badge.json", [&league, cache](const httplib::Request& req, httplib::Response& res) {
+    const auto race = league.Race(PathId(req, 1));
+    PublicCors(res);
+    if (!race || !league.CanViewLeaderboard(*race, 0))
+      return Problem(res, 404, "not-found", "No such race", "there is no public leaderboard for race " + req.matches[1].str());
+    const auto board = Board(league, *cache, race->id, race->revision);
+    std::string message = "no ranked runs yet";
+    if (!board->empty()) {
+      const json& lead = (*board)[0];
+      message = "P1 " + lead["alias"].get<std::string>() + " " + Secs(lead["ranking_ms"].get<int64_t>());
+    }
+    res.set_header("Cache-Control", "public, max-age=30");
+    WriteJson(res, 200, {{"schemaVersion", 1}, {"label", race->name}, {"message", message}, {"color", "e4572e"}, {"cacheSeconds", 60}});
   });
 
   api.Add("GET", "/api/v1/races/{race_id}/events", [&api, &league](const httplib::Request& req, httplib::Response& res) {

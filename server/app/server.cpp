@@ -77,6 +77,27 @@ int RunServer(const ServerConfig& given) {
     res.set_content(page.str(), "text/html; charset=utf-8");
   };
   http.Get(R"(/join/[A-Za-z0-9_-]*)", serve_shell);
+  // The iframe form of the embeddable leaderboard: only for leaderboards anyone may see.
+  const std::string embed_page = config.public_dir + "/embed.html";
+  http.Get(R"(/embed/races/([0-9]+)/leaderboard)", [&league, embed_page](const httplib::Request& req, httplib::Response& res) {
+    int64_t race_id = 0;
+    try {
+      race_id = std::stoll(req.matches[1].str());
+    } catch (...) {
+    }
+    const auto race = league.Race(race_id);
+    if (!race || !league.CanViewLeaderboard(*race, 0)) {
+      res.status = 404;
+      res.set_content("<!doctype html><p>This leaderboard is not public.</p>", "text/html; charset=utf-8");
+      return;
+    }
+    std::ifstream in(embed_page, std::ios::binary);
+    std::ostringstream page;
+    page << in.rdbuf();
+    res.set_header("Cache-Control", "public, max-age=300");
+    res.set_header("Referrer-Policy", "no-referrer");
+    res.set_content(page.str(), "text/html; charset=utf-8");
+  });
   http.Get(R"(/races/[0-9]+)", serve_shell);
   http.Get(R"(/(garage|organiser|account))", serve_shell);
   // CORS preflight for the public GETs (If-None-Match is not a simple header).

@@ -264,6 +264,7 @@ TEST_F(League, LeaderboardCachingAndCors) {
   const std::string etag = r->get_header_value("ETag");
   EXPECT_FALSE(etag.empty());
   EXPECT_EQ(r->get_header_value("Access-Control-Allow-Origin"), "*");
+  EXPECT_EQ(r->get_header_value_count("Access-Control-Allow-Origin"), 1u) << "a repeated CORS header makes browsers refuse it";
   EXPECT_FALSE(r->has_header("Access-Control-Allow-Credentials"));
   EXPECT_EQ(r->get_header_value("Cache-Control"), "public, no-cache");
   auto again = anon.http.Get(path.c_str(), {{"If-None-Match", etag}});

@@ -2,6 +2,9 @@
 // leaderboard, my submissions with their status, queue position and progress,
 // Submit (with the racing terms on a first submission), and a check of any
 // finished submission against the same model run here in the browser.
+#include <cctype>
+
+#include "../platform/browser.h"
 #include "state.h"
 
 namespace pw::web {
@@ -78,6 +81,56 @@ void Leaderboard(AppState& s, int64_t race_id) {
   }
   if (board["entries"].empty()) ImGui::TextDisabled("No ranked runs yet.");
   ShowValue(s, "leaderboard", aliases);
+}
+
+std::string HtmlEscape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string UrlEncode(const std::string& text) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out += static_cast<char>(c);
+    else out += std::string("%") + hex[c >> 4] + hex[c & 15];
+  }
+  return out;
+}
+
+// Copy-paste snippets for other sites: the widget, the iframe, the badge.
+void EmbedSnippets(AppState& s, const json& race) {
+  if (!ImGui::CollapsingHeader("Embed this leaderboard on another site")) return;
+  if (race["kind"] == "COMMUNITY" && race.value("visibility", std::string()) != "public") {
+    ImGui::TextDisabled("This race's leaderboard is for its participants only; its organiser can make it public to embed it.");
+    return;
+  }
+  const std::string origin = Origin(), id = race["id"].dump(), name = HtmlEscape(race["name"].get<std::string>());
+  const std::string snippets[3][2] = {
+      {"Widget (a script and one element; themable, live)",
+       "<script src=\"" + origin + "/widget.js\" async></script>\n<pitwall-leaderboard race=\"" + id +
+           "\" limit=\"10\" theme=\"auto\"><a href=\"" + origin + "/races/" + id + "\">" + name + " on Pitwall</a></pitwall-leaderboard>"},
+      {"iframe (for sites that allow no scripts; the resizer is optional)",
+       "<iframe src=\"" + origin + "/embed/races/" + id + "/leaderboard?theme=auto&limit=10&origin=https://your.site\" title=\"" + name +
+           " leaderboard\" style=\"border:0;width:100%;height:360px\"></iframe>\n<script src=\"" + origin + "/embed-resizer.js\" async></script>"},
+      {"Badge (shields.io endpoint)", "https://img.shields.io/endpoint?url=" + UrlEncode(origin + "/api/v1/races/" + id + "/badge.json")}};
+  for (int i = 0; i < 3; ++i) {
+    ImGui::TextUnformatted(snippets[i][0].c_str());
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextDisabled("%s", snippets[i][1].c_str());
+    ImGui::PopTextWrapPos();
+    if (ImGui::SmallButton(("Copy##embed" + std::to_string(i)).c_str())) CopyToClipboard(snippets[i][1]);
+    Tag(s, "race.embed." + std::to_string(i));
+  }
 }
 
 void Comparison(AppState& s) {
@@ -217,6 +270,7 @@ void DrawRace(AppState& s) {
   ImGui::Spacing();
   ImGui::TextUnformatted("Leaderboard");
   Leaderboard(s, rid);
+  EmbedSnippets(s, race);
 
   if (s.signed_in()) {
     ImGui::Spacing();

@@ -1,5 +1,7 @@
 #include "evaluator.h"
 
+#include <zlib.h>
+
 #include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -8,6 +10,7 @@
 #include "database.h"
 #include "model_gate.h"
 #include "ort_policy.h"
+#include "pitwall/replay.h"
 #include "pitwall/scoring.h"
 #include "pitwall/trial.h"
 
@@ -58,16 +61,12 @@ std::string ReadAll(const std::string& path) {
 
 }  // namespace
 
-std::string EncodeTrace(const std::vector<TraceStep>& steps) {
-  std::string out;
-  out.push_back(1);
-  const uint32_t n = static_cast<uint32_t>(steps.size());
-  out.append(reinterpret_cast<const char*>(&n), 4);
-  for (const TraceStep& s : steps) {
-    out.append(reinterpret_cast<const char*>(&s.steering_deg), 4);
-    out.append(reinterpret_cast<const char*>(&s.speed_mps), 4);
-    out.push_back(static_cast<char>(static_cast<int8_t>(s.discrete_index)));
-  }
+std::string CompressTrace(const std::string& raw) {
+  uLongf size = compressBound(static_cast<uLong>(raw.size()));
+  std::string out(size, '\0');
+  if (compress2(reinterpret_cast<Bytef*>(out.data()), &size, reinterpret_cast<const Bytef*>(raw.data()), static_cast<uLong>(raw.size()), 9) != Z_OK)
+    throw std::runtime_error("zlib could not compress a trace");
+  out.resize(size);
   return out;
 }
 
@@ -191,7 +190,7 @@ bool Evaluator::RunOne() {
     u.bind(9, score.off_track_count);
     u.bind(10, score.complete_laps);
     u.bind(11, LapsJson(result.laps).dump());
-    const std::string trace = EncodeTrace(result.trace);
+    const std::string trace = CompressTrace(EncodeTrace(result.trace, metadata ? metadata.value().action_space : ActionSpace{}));
     u.bind(12, trace.data(), static_cast<int>(trace.size()));
     char fp[17];
     std::snprintf(fp, sizeof fp, "%016llx", static_cast<unsigned long long>(result.fingerprint));

@@ -36,8 +36,8 @@ class Evaluator {
 /// submissions (the core's ranking rule); true if the row changed.
 bool RecomputeLeaderboardRow(SQLite::Database& db, int64_t race_id, int64_t racer_id);
 
-/// Serialises a trace for storage (format 1: u8 version, u32 count, then
-/// float32 steering, float32 speed, i8 discrete index per step, little-endian).
-std::string EncodeTrace(const std::vector<TraceStep>& steps);
+/// A trace (pw::EncodeTrace) deflated with zlib for storage; served as is with
+/// Content-Encoding: deflate, so browsers and HTTP clients inflate it themselves.
+std::string CompressTrace(const std::string& raw);
 
 }  // namespace pw::server

@@ -23,6 +23,17 @@ json TrackSummary(const Track& t) {
 
 }  // namespace
 
+// A CSV field, quoted when needed; text that a spreadsheet would run as a
+// formula (=, +, -, @) is prefixed with a quote mark, so it stays text.
+std::string CsvField(const std::string& text) {
+  std::string v = text;
+  if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@')) v = "'" + v;
+  if (v.find_first_of(",\"\n\r") == std::string::npos) return v;
+  std::string out = "\"";
+  for (char c : v) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
 std::string Secs(int64_t ms) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%lld.%03lld s", static_cast<long long>(ms / 1000), static_cast<long long>(ms % 1000));
@@ -412,6 +423,26 @@ void AddRaceRoutes(Api& api) {
     WriteJson(res, 200, {{"race_id", race_id}, {"race_name", race->name}, {"track_name", race->track->name()},
                          {"timing_method", ToString(race->rules.timing)}, {"revision", revision}, {"total", board->size()},
                          {"offset", offset}, {"limit", limit}, {"entries", page}});
+  });
+
+  api.Add("GET", "/api/v1/races/{race_id}/leaderboard.csv", [&api, &league, cache](const httplib::Request& req, httplib::Response& res) {
+    const auto race = league.Race(PathId(req, 1));
+    bool visible = race.has_value();
+    if (race && race->kind != "LEAGUE" && race->visibility != "public") {
+      const auto racer = api.OptionalRacer(req);
+      visible = racer && league.IsMember(*race, racer->id);
+    }
+    if (!visible) return Problem(res, 404, "not-found", "No such race", "there is no race " + req.matches[1].str());
+    if (race->kind == "LEAGUE" || race->visibility == "public") PublicCors(res);
+    const auto board = Board(league, *cache, race->id, race->revision);
+    std::string csv = "rank,alias,ranking_ms,best_lap_ms,average_lap_ms,total_ms,off_track_count,submissions,gap_ms,submitted_at,submission_id\n";
+    for (const json& e : *board) {
+      csv += std::to_string(e["rank"].get<int>()) + "," + CsvField(e["alias"]) + "," + e["ranking_ms"].dump() + "," + e["best_lap_ms"].dump() + "," +
+             e["average_lap_ms"].dump() + "," + e["total_ms"].dump() + "," + e["off_track_count"].dump() + "," + e["submissions"].dump() + "," +
+             e["gap_ms"].dump() + "," + e["submitted_at"].get<std::string>() + "," + e["submission_id"].dump() + "\n";
+    }
+    res.set_header("Content-Disposition", "attachment; filename=\"race-" + std::to_string(race->id) + "-leaderboard.csv\"");
+    res.set_content(csv, "text/csv; charset=utf-8");
   });
 
   // A shields.io endpoint badge: https://img.shields.io/endpoint?url=<this URL>

@@ -130,26 +130,72 @@ void AddSubmissionRoutes(Api& api) {
     WriteJson(res, 200, SubmissionJson(q, league));
   });
 
-  api.Add("GET", "/api/v1/submissions/{submission_id}/trace", [&api, &league](const httplib::Request& req, httplib::Response& res) {
-    // One's own submissions, and any run on a leaderboard the viewer may see
-    // (community races: participants only, whatever the leaderboard's visibility).
+  // Runs anyone may watch: one's own, and any run on a leaderboard the viewer
+  // may see (community races: participants only, whatever the board's visibility).
+  auto watchable = [&api, &league](const httplib::Request& req, httplib::Response& res) -> std::optional<int64_t> {
     const auto racer = api.OptionalRacer(req);
     const int64_t viewer = racer ? racer->id : 0;
     SQLite::Statement q(league.db(),
-                        "SELECT s.trace, s.fingerprint, s.race_id, s.racer_id, "
-                        "EXISTS (SELECT 1 FROM leaderboard l WHERE l.submission_id = s.id) FROM submissions s WHERE s.id = ? AND s.trace IS NOT NULL");
+                        "SELECT s.race_id, s.racer_id, EXISTS (SELECT 1 FROM leaderboard l WHERE l.submission_id = s.id) "
+                        "FROM submissions s WHERE s.id = ? AND s.trace IS NOT NULL");
     q.bind(1, PathId(req, 1));
-    bool allowed = q.executeStep();
-    if (allowed) {
-      const auto race = league.Race(q.getColumn(2).getInt64());
-      const bool own = q.getColumn(3).getInt64() == viewer && (race && league.CanView(*race, viewer));
-      const bool ranked = q.getColumn(4).getInt() != 0 && race && league.CanView(*race, viewer);
-      allowed = own || ranked;
+    if (q.executeStep()) {
+      const auto race = league.Race(q.getColumn(0).getInt64());
+      const bool own = q.getColumn(1).getInt64() == viewer;
+      const bool ranked = q.getColumn(2).getInt() != 0;
+      if (race && (own || ranked) && league.CanView(*race, viewer)) return PathId(req, 1);
     }
-    if (!allowed) return Problem(res, 404, "not-found", "No such trace", "there is no trace you may see for submission " + req.matches[1].str());
+    Problem(res, 404, "not-found", "No such run", "there is no run you may see for submission " + req.matches[1].str());
+    return std::nullopt;
+  };
+
+  api.Add("GET", "/api/v1/submissions/{submission_id}/trace", [&league, watchable](const httplib::Request& req, httplib::Response& res) {
+    const auto id = watchable(req, res);
+    if (!id) return;
+    SQLite::Statement q(league.db(), "SELECT trace, fingerprint FROM submissions WHERE id = ?");
+    q.bind(1, *id);
+    q.executeStep();
     const SQLite::Column blob = q.getColumn(0);
     res.set_header("X-Pitwall-Fingerprint", q.getColumn(1).getString());
-    res.set_content(std::string(static_cast<const char*>(blob.getBlob()), static_cast<size_t>(blob.getBytes())), "application/octet-stream");
+    res.set_header("Content-Encoding", "deflate");  // stored deflated: clients inflate it themselves
+    res.set_header("Cache-Control", "private, max-age=86400");
+    res.set_content(std::string(static_cast<const char*>(blob.getBlob()), static_cast<size_t>(blob.getBytes())),
+                    "application/vnd.pitwall.trace");
+  });
+
+  // What a viewer needs to replay and verify a run: the race, the server's laps, where the trace is.
+  api.Add("GET", "/api/v1/submissions/{submission_id}/run", [&league, watchable](const httplib::Request& req, httplib::Response& res) {
+    const auto id = watchable(req, res);
+    if (!id) return;
+    SQLite::Statement q(league.db(),
+                        "SELECT s.race_id, r.alias, s.status, s.laps_json, s.ranking_ms, s.fingerprint, s.created_at FROM submissions s "
+                        "JOIN racers r ON r.id = s.racer_id WHERE s.id = ?");
+    q.bind(1, *id);
+    q.executeStep();
+    WriteJson(res, 200, {{"submission_id", *id}, {"race_id", q.getColumn(0).getInt64()}, {"alias", q.getColumn(1).getString()},
+                         {"status", q.getColumn(2).getString()}, {"laps", json::parse(q.getColumn(3).getString(), nullptr, false)},
+                         {"ranking_ms", q.getColumn(4).getInt64()}, {"fingerprint", q.getColumn(5).getString()},
+                         {"submitted_at", Rfc3339(q.getColumn(6).getInt64())},
+                         {"trace", "/api/v1/submissions/" + std::to_string(*id) + "/trace"}});
+  });
+
+  api.Add("GET", "/api/v1/submissions/{submission_id}/laps.csv", [&league, watchable](const httplib::Request& req, httplib::Response& res) {
+    const auto id = watchable(req, res);
+    if (!id) return;
+    SQLite::Statement q(league.db(), "SELECT laps_json FROM submissions WHERE id = ?");
+    q.bind(1, *id);
+    q.executeStep();
+    std::string csv = "lap,time_ms,time_s,status,off_track_count,resets,progress_pct\n";
+    for (const auto& lap : json::parse(q.getColumn(0).getString(), nullptr, false)) {
+      char line[160];
+      const int64_t ms = lap["time_ms"];
+      std::snprintf(line, sizeof line, "%d,%lld,%lld.%03lld,%s,%d,%d,%.1f\n", lap["lap"].get<int>(), static_cast<long long>(ms),
+                    static_cast<long long>(ms / 1000), static_cast<long long>(ms % 1000), lap["status"].get<std::string>().c_str(),
+                    lap["off_track_count"].get<int>(), lap["resets"].get<int>(), lap["progress_pct"].get<double>());
+      csv += line;
+    }
+    res.set_header("Content-Disposition", "attachment; filename=\"submission-" + std::to_string(*id) + "-laps.csv\"");
+    res.set_content(csv, "text/csv; charset=utf-8");
   });
 }
 

@@ -10,6 +10,9 @@ constexpr uint64_t kFnvPrime = 1099511628211ull;
 constexpr double kMsPerStep = 1000.0 / kControlHz;
 }  // namespace
 
+float QuantizeSteering(double deg) { return static_cast<float>(std::round(deg * 100.0) / 100.0); }
+float QuantizeSpeed(double mps) { return static_cast<float>(std::round(mps * 1000.0) / 1000.0); }
+
 const char* ToString(LapStatus status) {
   switch (status) {
     case LapStatus::kComplete: return "complete";
@@ -173,9 +176,10 @@ void Trial::Advance(const Decision* decision) {
       return;
     }
     const CarParams& p = model_.params();
-    // Actions are applied at float32 precision, so a trace reproduces them exactly.
-    const float steer = static_cast<float>(std::clamp(decision->action.steering_deg, -p.max_steering_deg, p.max_steering_deg));
-    const float speed = static_cast<float>(std::clamp(decision->action.speed_mps, p.min_speed_mps, p.max_speed_mps));
+    // Actions are applied at 0.01 degree and 1 mm/s: far finer than a servo or a
+    // motor controller, and what a trace stores, so a replay applies exactly the same.
+    const float steer = QuantizeSteering(std::clamp(decision->action.steering_deg, -p.max_steering_deg, p.max_steering_deg));
+    const float speed = QuantizeSpeed(std::clamp(decision->action.speed_mps, p.min_speed_mps, p.max_speed_mps));
     if (config_.record_trace) result_.trace.push_back({steer, speed, decision->discrete_index});
 
     prev_s_m_ = s_m_;

@@ -11,6 +11,7 @@
 
 #include "model_corpus.h"
 #include "server_process.h"
+#include "trace_check.h"
 
 namespace pw::testing {
 namespace {
@@ -40,6 +41,8 @@ class League : public ::testing::Test {
     admin_->SignUp("steward");  // the first account: an admin
   }
   static void TearDownTestSuite() {
+    // Every evaluation this test made replays exactly from its trace.
+    ExpectEveryRunReplays(server_->data_dir());
     delete admin_;
     delete server_;
   }
@@ -347,6 +350,65 @@ TEST(Demo, FirstStartSeedsARealLeaderboard) {
   EXPECT_EQ(json::parse(anon.Get("/api/v1/races/1")->body)["status"], "OPEN");
   // Demo racers cannot be signed into.
   EXPECT_EQ(anon.Post("/api/v1/sessions", {{"alias", "demo-rapid"}, {"password", "whatever it is"}})->status, 401);
+  EXPECT_EQ(ExpectEveryRunReplays(server.data_dir()), 3);
+}
+
+}  // namespace
+}  // namespace pw::testing
+
+namespace pw::testing {
+namespace {
+
+TEST(Replays, TracesComeOverHttpAndVerifyAndCsvDownloads) {
+  ServerProcess server(TempDir("replays"));
+  ApiClient admin(server);
+  admin.SignUp("admin");
+  auto race = json::parse(admin.Post("/api/v1/races", {{"name", "Replays"}, {"track_id", "harbour_hairpin"}, {"closes_at", "2099-01-01T00:00:00Z"}})->body);
+  const std::string rid = race["id"].dump();
+  ApiClient racer(server);
+  racer.SignUp("=HYPERLINK(\"x\"),evil");
+  std::ifstream in(std::string(PITWALL_STARTER_DIR) + "/starter-harbour-rays.onnx", std::ios::binary);
+  std::ostringstream model;
+  model << in.rdbuf();
+  const int64_t mid = json::parse(racer.Upload(model.str())->body)["id"];
+  const std::string sid = json::parse(racer.Post("/api/v1/races/" + rid + "/submissions", {{"model_id", mid}})->body)["id"].dump();
+  json done;
+  for (int i = 0; i < 400; ++i) {
+    done = json::parse(racer.Get("/api/v1/submissions/" + sid)->body);
+    if (done["status"] == "COMPLETED") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  ASSERT_EQ(done["status"], "COMPLETED");
+
+  // Anyone may watch a ranked league run: the run, then its trace (deflated on the wire).
+  ApiClient anon(server);
+  const json run = json::parse(anon.Get("/api/v1/submissions/" + sid + "/run")->body);
+  EXPECT_EQ(run["laps"], done["laps"]);
+  auto trace = anon.Get("/api/v1/submissions/" + sid + "/trace");
+  ASSERT_EQ(trace->status, 200);
+  const auto decoded = DecodeTrace(trace->body);  // httplib inflates Content-Encoding: deflate
+  ASSERT_TRUE(decoded.ok()) << decoded.error().message;
+  const Track track = ImportTrack(anon.Get("/api/v1/races/" + rid + "/track")->body, "t.json").value();
+  const RaceRules rules = DefaultRaceRules();
+  const ReplayCheck check = VerifyReplay(track, rules, decoded.value().steps, LapsFromJson(run["laps"]));
+  EXPECT_TRUE(check.matches) << check.difference;
+  // Compact: the stored (deflated) trace per lap.
+  SQLite::Database db(server.data_dir() + "/pitwall.db", SQLite::OPEN_READONLY);
+  const int stored = db.execAndGet("SELECT length(trace) FROM submissions WHERE id = " + sid).getInt();
+  EXPECT_LE(stored, 4 * static_cast<int>(decoded.value().steps.size())) << "at most 4 bytes per step";
+  // One changed action no longer matches.
+  auto tampered = decoded.value().steps;
+  tampered[40].steering_deg = -tampered[40].steering_deg + 1.0f;
+  EXPECT_FALSE(VerifyReplay(track, rules, tampered, LapsFromJson(run["laps"])).matches);
+
+  // CSV downloads, with names a spreadsheet must not run.
+  auto laps_csv = racer.Get("/api/v1/submissions/" + sid + "/laps.csv");
+  EXPECT_EQ(laps_csv->get_header_value("Content-Type"), "text/csv; charset=utf-8");
+  EXPECT_EQ(laps_csv->body.substr(0, laps_csv->body.find('\n')), "lap,time_ms,time_s,status,off_track_count,resets,progress_pct");
+  EXPECT_NE(laps_csv->body.find("\n1," + done["laps"][0]["time_ms"].dump() + ","), std::string::npos);
+  auto board_csv = anon.Get("/api/v1/races/" + rid + "/leaderboard.csv");
+  EXPECT_NE(board_csv->body.find("\n1,\"'=HYPERLINK(\"\"x\"\"),evil\"," + done["result"]["ranking_ms"].dump() + ","), std::string::npos) << board_csv->body;
+  EXPECT_EQ(ExpectEveryRunReplays(server.data_dir()), 1);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "server_process.h"
+#include "trace_check.h"
 
 namespace pw::testing {
 namespace {
@@ -46,7 +47,10 @@ class Community : public ::testing::Test {
     server_ = new ServerProcess(TempDir("community"), {"--no-demo", "--invite-attempts", "10000"}, 1);
     ApiClient(*server_).SignUp("site-admin");  // the first account
   }
-  static void TearDownTestSuite() { delete server_; }
+  static void TearDownTestSuite() {
+    ExpectEveryRunReplays(server_->data_dir());  // every evaluation replays exactly from its trace
+    delete server_;
+  }
 
   struct Race {
     int64_t id;

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "server_process.h"
+#include "trace_check.h"
 
 namespace pw::testing {
 namespace {
@@ -89,6 +90,8 @@ TEST(Crash, Kill9DuringEvaluationsLosesNothingAndCountsNothingTwice) {
   while (board.executeStep()) actual[board.getColumn(0).getInt64()] = board.getColumn(1).getInt64();
   EXPECT_EQ(actual, expected);
   EXPECT_FALSE(actual.empty());
+  // And every run, including the ones the crash interrupted and a worker redid, replays exactly.
+  EXPECT_EQ(ExpectEveryRunReplays(data), static_cast<int>(accepted.size()));
 }
 
 }  // namespace

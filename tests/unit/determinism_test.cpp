@@ -17,12 +17,12 @@ TEST(Determinism, TrigonometryFingerprint) {
 
 TEST(Determinism, GoldenTrialsMatchTheRecordedFingerprints) {
   const std::map<std::string, uint64_t> recorded = {
-      {"pitwall_park/continuous", 0x0b7b6a9c62c0245aull},
-      {"pitwall_park/standing-spoiled", 0x87ce11fe593ede4cull},
-      {"harbour_hairpin/continuous", 0xe2b4841792606fbfull},
-      {"harbour_hairpin/standing-spoiled", 0x4039f32de263997full},
-      {"quarry_sprint/continuous", 0x4a77d6b8c13d6c8cull},
-      {"quarry_sprint/standing-spoiled", 0x4ad9b808d1380822ull},
+      {"pitwall_park/continuous", 0x92827b93e56a3105ull},
+      {"pitwall_park/standing-spoiled", 0x77fe63b83e1075cdull},
+      {"harbour_hairpin/continuous", 0x25cd802be62ddc0bull},
+      {"harbour_hairpin/standing-spoiled", 0x5581307bbd2ab289ull},
+      {"quarry_sprint/continuous", 0x4c6868b6ac4fba3aull},
+      {"quarry_sprint/standing-spoiled", 0x94d9db4812ef47a0ull},
   };
   const auto runs = golden::RunGoldenTrials();
   ASSERT_EQ(runs.size(), recorded.size());

@@ -16,10 +16,18 @@
 
 namespace pw {
 
+/// The simulation's version: bump it whenever a trial's result for the same
+/// inputs changes (the golden fingerprints change with it). Traces carry it.
+inline constexpr int kCoreVersion = 1;
+
 inline constexpr int kControlHz = 15;          ///< one observation and one action per 1/15 s
 inline constexpr int kPhysicsSubsteps = 4;     ///< fixed physics steps per control step
 inline constexpr int kEventSteps = 15;         ///< consecutive steps that make "reversed" or "immobilised"
 inline constexpr double kImmobilisedM = 0.0003;///< moving this little per step counts as not moving
+
+/// The resolution actions are applied at: 0.01 degree of steering, 1 mm/s of speed.
+float QuantizeSteering(double deg);
+float QuantizeSpeed(double mps);
 
 enum class LapStatus { kComplete, kOffTrack, kReversed, kImmobilised, kTimeUp, kModelError };
 const char* ToString(LapStatus status);

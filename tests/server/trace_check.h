@@ -1,0 +1,81 @@
+// Every evaluation the tests make must replay exactly from its stored trace:
+// this reads a server's database, re-simulates each run with the core and
+// compares laps and fingerprint with what the server stored.
+#pragma once
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "pitwall/replay.h"
+#include "pitwall/track_io.h"
+
+namespace pw::testing {
+
+inline std::string Inflate(const std::string& z) {
+  std::string out(z.size() * 20 + 1024, '\0');
+  for (;;) {
+    uLongf size = out.size();
+    const int rc = uncompress(reinterpret_cast<Bytef*>(out.data()), &size, reinterpret_cast<const Bytef*>(z.data()), z.size());
+    if (rc == Z_OK) return out.substr(0, size);
+    if (rc != Z_BUF_ERROR) return {};
+    out.resize(out.size() * 2);
+  }
+}
+
+inline std::vector<LapResult> LapsFromJson(const nlohmann::json& laps) {
+  std::vector<LapResult> out;
+  for (const auto& l : laps) {
+    LapResult r;
+    r.lap = l["lap"];
+    r.time_ms = l["time_ms"];
+    const std::string status = l["status"];
+    for (LapStatus s : {LapStatus::kComplete, LapStatus::kOffTrack, LapStatus::kReversed, LapStatus::kImmobilised, LapStatus::kTimeUp,
+                        LapStatus::kModelError})
+      if (status == ToString(s)) r.status = s;
+    out.push_back(r);
+  }
+  return out;
+}
+
+/// Checks every evaluated submission in a server's data folder; returns how many were checked.
+inline int ExpectEveryRunReplays(const std::string& data_dir) {
+  SQLite::Database db(data_dir + "/pitwall.db", SQLite::OPEN_READONLY);
+  SQLite::Statement q(db,
+                      "SELECT s.id, s.trace, s.laps_json, s.fingerprint, r.track_json, r.laps, r.min_laps, r.lap_mode, r.reset_on_off_track, "
+                      "r.off_track_penalty_ms, r.timing_method FROM submissions s JOIN races r ON r.id = s.race_id "
+                      "WHERE s.status IN ('COMPLETED', 'FAILED') AND s.trace IS NOT NULL");
+  int checked = 0;
+  while (q.executeStep()) {
+    const int64_t id = q.getColumn(0).getInt64();
+    const SQLite::Column blob = q.getColumn(1);
+    const auto trace = DecodeTrace(Inflate(std::string(static_cast<const char*>(blob.getBlob()), static_cast<size_t>(blob.getBytes()))));
+    if (!trace) {
+      ADD_FAILURE() << "submission " << id << ": " << trace.error().message;
+      continue;
+    }
+    const Track track = ImportTrack(q.getColumn(4).getString(), "race.json").value();
+    RaceRules rules = DefaultRaceRules();
+    rules.laps = q.getColumn(5).getInt();
+    rules.min_laps = q.getColumn(6).getInt();
+    ParseLapMode(q.getColumn(7).getString(), rules.lap_mode);
+    rules.reset_on_off_track = q.getColumn(8).getInt() != 0;
+    rules.off_track_penalty_ms = q.getColumn(9).getInt();
+    ParseTimingMethod(q.getColumn(10).getString(), rules.timing);
+    const auto expected = LapsFromJson(nlohmann::json::parse(q.getColumn(2).getString()));
+    // A model error ends the trace where it happened: the replay runs out of actions at that very step.
+    const ReplayCheck check = VerifyReplay(track, rules, trace.value().steps, expected);
+    EXPECT_TRUE(check.matches) << "submission " << id << ": " << check.difference;
+    char fp[17];
+    std::snprintf(fp, sizeof fp, "%016llx", static_cast<unsigned long long>(check.result.fingerprint));
+    EXPECT_EQ(q.getColumn(3).getString(), fp) << "submission " << id << " replays to another fingerprint";
+    ++checked;
+  }
+  return checked;
+}
+
+}  // namespace pw::testing

@@ -81,6 +81,31 @@ try {
   await click(page, 'nav.Account');
   const still = await frameTimes();
   console.log(`still_screen_frame_ms mean=${still.mean.toFixed(2)} => ${(1000 / still.mean).toFixed(1)} frames/s (the same browser's baseline)`);
+
+  // Replays: a 5-lap run, from the Watch click to ready to play (trace fetched, inflated, re-simulated, verified).
+  const token = await page.evaluate(() => localStorage.getItem('pitwall.token'));
+  const call = async (method, path, body) => (await fetch(server.url + '/api/v1' + path, {
+    method, headers: { Authorization: 'Bearer ' + token, 'Content-Type': 'application/json' }, body: body && JSON.stringify(body) })).json();
+  const race = await call('POST', '/races', { name: 'Five laps', track_id: 'pitwall_park', laps: 5, min_laps: 5, closes_at: '2099-01-01T00:00:00Z' });
+  await call('POST', '/me/terms', { accept: true });
+  const model = (await call('GET', '/models')).models[0].id;
+  const sub = await call('POST', `/races/${race.id}/submissions`, { model_id: model });
+  for (let i = 0; i < 200 && (await call('GET', `/submissions/${sub.id}`)).status !== 'COMPLETED'; ++i) await new Promise((r) => setTimeout(r, 25));
+  await page.goto(`${server.url}/races/${race.id}`);
+  await until(page, '(window.pitwallUi.values.leaderboard || []).length === 1', 'the leaderboard');
+  const starts = [];
+  for (let i = 0; i < 5; ++i) {
+    await click(page, 'race.watch.1');
+    await until(page, '(window.pitwallUi.values.watch || [])[0] && window.pitwallUi.values.watch[0].phase === "ready"', 'the replay');
+    const w = (await ui(page)).values.watch[0];
+    if (!w.verified || w.laps !== 5) throw new Error('replay not verified: ' + JSON.stringify(w));
+    starts.push(w.start_ms);
+  }
+  console.log(`replay_start_5_laps_ms median=${median(starts).toFixed(0)} runs=${starts.map((x) => x.toFixed(0)).join(',')} (target < 200; verified)`);
+  const trace = await fetch(`${server.url}/api/v1/submissions/${sub.id}/trace`);
+  const stored = Number(trace.headers.get('Content-Length'));  // as stored and sent: deflated
+  const steps = (await trace.arrayBuffer()).byteLength / 4;    // inflated: 4 bytes a step, after a 12-byte header
+  console.log(`trace_bytes_per_lap=${(stored / 5).toFixed(0)} (${stored} bytes deflated for 5 laps, ${(stored / (steps - 3)).toFixed(2)} bytes a step; target <= 4 a step)`);
   await context.close();
 } finally {
   await browser.close();

@@ -130,3 +130,36 @@ test('an organiser creates a community race and a second racer joins by its link
   await orgContext.close();
   await racerContext.close();
 });
+
+test('anyone watches the demo leader\'s run, replayed from its trace and verified, and a ghost beside it', async () => {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+  const page = await context.newPage();
+  await page.goto(server.url + '/races/1');
+  await until(page, '(window.pitwallUi.values.leaderboard || []).length >= 3', 'the demo leaderboard');
+  await click(page, 'race.watch.1');
+  await until(page, '(window.pitwallUi.values.watch || []).length === 1 && window.pitwallUi.values.watch[0].phase === "ready"', 'the replay');
+  const watched = (await ui(page)).values.watch[0];
+  assert.equal(watched.verified, true, JSON.stringify(watched));
+  assert.equal(watched.alias, 'demo-rapid');
+  assert.equal(watched.laps, 3);
+  await click(page, 'watch.speed4');
+  await page.waitForTimeout(1500);
+  await shot(page, '16-watch');
+
+  // Ghost mode: the third-placed run beside the leader's.
+  await click(page, 'race.ghost.3');
+  await until(page, '(window.pitwallUi.values.watch || []).length === 2 && window.pitwallUi.values.watch.every((w) => w.phase === "ready")', 'two runs');
+  assert.ok((await ui(page)).values.watch.every((w) => w.verified), JSON.stringify((await ui(page)).values.watch));
+  await page.waitForTimeout(1500);
+  await shot(page, '17-ghost');
+
+  // The whole leaderboard as CSV.
+  const download = page.waitForEvent('download');
+  await click(page, 'race.csv');
+  const file = await download;
+  assert.equal(file.suggestedFilename(), 'race-1-leaderboard.csv');
+  const csv = await (await import('node:fs/promises')).readFile(await file.path(), 'utf8');
+  assert.match(csv, /^rank,alias,ranking_ms/);
+  assert.match(csv, /\n1,demo-rapid,\d+,/);
+  await context.close();
+});

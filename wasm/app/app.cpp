@@ -119,6 +119,7 @@ void App::Frame(double dt_ms) {
   if (s_.screen == Screen::kRace && NowMs() > s_.next_poll_ms[s_.race_id]) PollRace(s_, s_.race_id);
   if (s_.garage_trial) AdvanceTrialRun(s_, *s_.garage_trial, dt_ms);
   if (s_.compare_trial) AdvanceTrialRun(s_, *s_.compare_trial, dt_ms);
+  AdvanceWatch(s_, dt_ms);
 
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(vp->Pos);

@@ -63,19 +63,39 @@ void BrowserTrial::Fail(const std::string& error) {
   if (!trial_->finished()) trial_->Advance(&d);
 }
 
-void BrowserTrial::Record(bool held) {
-  const CarState& c = trial_->car();
+Frame FrameOf(const Trial& trial, int laps, bool held) {
+  const CarState& c = trial.car();
   Frame f;
   f.x = static_cast<float>(c.position.x);
   f.y = static_cast<float>(c.position.y);
   f.heading = static_cast<float>(c.heading_rad);
   f.speed = static_cast<float>(c.speed_mps);
   f.steering_deg = static_cast<float>(RadToDeg(c.steering_rad));
-  f.time_ms = static_cast<int32_t>(trial_->time_ms());
-  f.lap = static_cast<int16_t>(std::min(trial_->current_lap(), rules_.laps));
+  f.time_ms = static_cast<int32_t>(trial.time_ms());
+  f.lap = static_cast<int16_t>(std::min(trial.current_lap(), laps));
   f.held = held;
-  frames_.push_back(f);
+  return f;
 }
+
+TrialResult RecordReplay(const Track& track, const RaceRules& rules, const std::vector<TraceStep>& steps, std::vector<Frame>& frames) {
+  ReplayPolicy replay(steps);
+  Trial trial(track, rules);
+  frames.clear();
+  frames.push_back(FrameOf(trial, rules.laps, false));
+  while (!trial.finished()) {
+    const bool held = !trial.awaiting_decision();
+    if (held) {
+      trial.Advance(nullptr);
+    } else {
+      const Decision d = replay.Decide(trial.observation());
+      trial.Advance(&d);
+    }
+    frames.push_back(FrameOf(trial, rules.laps, held));
+  }
+  return trial.result();
+}
+
+void BrowserTrial::Record(bool held) { frames_.push_back(FrameOf(*trial_, rules_.laps, held)); }
 
 }  // namespace pw::web
 

@@ -20,6 +20,12 @@ struct Frame {
   bool held = false;
 };
 
+/// The frame a trial is at now.
+Frame FrameOf(const Trial& trial, int laps, bool held);
+
+/// Re-simulates a trace (no model needed), recording every step for playback.
+TrialResult RecordReplay(const Track& track, const RaceRules& rules, const std::vector<TraceStep>& steps, std::vector<Frame>& frames);
+
 class BrowserTrial {
  public:
   BrowserTrial(std::shared_ptr<const Track> track, const RaceRules& rules, const ModelMetadata& metadata);

@@ -52,8 +52,8 @@ void Leaderboard(AppState& s, int64_t race_id) {
   const json& board = s.leaderboards[race_id];
   if (!board.is_object()) return ImGui::TextDisabled("Loading the leaderboard...");
   json aliases = json::array();
-  if (ImGui::BeginTable("leaderboard", 8, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp)) {
-    for (const char* h : {"#", "Racer", "Time", "Best lap", "Average", "Gap", "Off track", "Entries"}) ImGui::TableSetupColumn(h);
+  if (ImGui::BeginTable("leaderboard", 9, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp)) {
+    for (const char* h : {"#", "Racer", "Time", "Best lap", "Average", "Gap", "Off track", "Entries", "Watch"}) ImGui::TableSetupColumn(h);
     ImGui::TableHeadersRow();
     for (const auto& e : board["entries"]) {
       const bool me = s.signed_in() && e["alias"] == s.me["alias"];
@@ -75,12 +75,34 @@ void Leaderboard(AppState& s, int64_t race_id) {
       ImGui::Text("%d", e["off_track_count"].get<int>());
       ImGui::TableNextColumn();
       ImGui::Text("%d", e["submissions"].get<int>());
+      ImGui::TableNextColumn();
+      const int64_t sid = e["submission_id"];
+      const std::string rank = e["rank"].dump();
+      if (ImGui::SmallButton(("Watch##w" + rank).c_str())) WatchRun(s, race_id, sid, false);
+      Tag(s, "race.watch." + rank);
+      ImGui::SameLine();
+      if (ImGui::SmallButton(("+ghost##g" + rank).c_str())) WatchRun(s, race_id, sid, true);
+      Tag(s, "race.ghost." + rank);
       aliases.push_back(e["alias"]);
     }
     ImGui::EndTable();
   }
   if (board["entries"].empty()) ImGui::TextDisabled("No ranked runs yet.");
   ShowValue(s, "leaderboard", aliases);
+  // Me against the leader, in ghost mode.
+  if (s.signed_in() && board["entries"].size() > 1) {
+    for (const auto& e : board["entries"])
+      if (e["alias"] == s.me["alias"] && e["rank"].get<int>() > 1 && ImGui::SmallButton("Me against the leader")) {
+        WatchRun(s, race_id, board["entries"][0]["submission_id"], false);
+        WatchRun(s, race_id, e["submission_id"], true);
+      }
+  }
+  if (ImGui::SmallButton("Download the leaderboard (CSV)"))
+    ApiGetRaw(s, "/races/" + std::to_string(race_id) + "/leaderboard.csv", [&s, race_id](int status, const std::string& csv) {
+      if (status != 200) return ShowError(s, "The leaderboard could not be downloaded (HTTP " + std::to_string(status) + ")");
+      DownloadFile("race-" + std::to_string(race_id) + "-leaderboard.csv", csv, "text/csv");
+    });
+  Tag(s, "race.csv");
 }
 
 std::string HtmlEscape(const std::string& text) {
@@ -270,6 +292,7 @@ void DrawRace(AppState& s) {
   ImGui::Spacing();
   ImGui::TextUnformatted("Leaderboard");
   Leaderboard(s, rid);
+  DrawWatch(s, rid);
   EmbedSnippets(s, race);
 
   if (s.signed_in()) {
@@ -306,6 +329,14 @@ void DrawRace(AppState& s) {
             s.compare_trial = StartTrialRun(s, sub["model_id"], s.race_tracks[rid], RulesOf(race));
           }
           Tag(s, "race.check." + sub["id"].dump());
+          ImGui::SameLine();
+          const std::string lid = sub["id"].dump();
+          if (ImGui::SmallButton(("Laps CSV##" + lid).c_str()))
+            ApiGetRaw(s, "/submissions/" + lid + "/laps.csv", [&s, lid](int status, const std::string& csv) {
+              if (status != 200) return ShowError(s, "The laps could not be downloaded (HTTP " + std::to_string(status) + ")");
+              DownloadFile("submission-" + lid + "-laps.csv", csv, "text/csv");
+            });
+          Tag(s, "race.lapscsv." + lid);
         }
         shown.push_back({{"id", sub["id"]}, {"status", status}});
       }

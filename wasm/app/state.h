@@ -50,6 +50,21 @@ struct TrialRun {
   double play_ms = 0.0;   ///< position on the sim clock
 };
 
+/// A leaderboard run being watched: its trace replayed here and checked
+/// against the laps the server stored.
+struct ReplayRun {
+  int64_t submission_id = 0;
+  std::string alias;
+  enum class Phase { kLoading, kReady, kFailed } phase = Phase::kLoading;
+  std::string error;
+  json server_laps;
+  std::vector<Frame> frames;
+  TrialResult result;
+  bool verified = false;
+  std::string difference;
+  double requested_ms = 0, start_ms = 0;  ///< from the click to ready to play
+};
+
 struct AppState {
   // Navigation.
   Screen screen = Screen::kRaces;
@@ -82,6 +97,11 @@ struct AppState {
   std::unique_ptr<TrialRun> compare_trial;
   int64_t compare_submission = 0;
   json compare_server_laps;
+  std::vector<std::unique_ptr<ReplayRun>> watch;  ///< one run, or two in ghost mode
+  int64_t watch_race = 0;
+  bool watch_playing = true;
+  int watch_speed = 1;
+  double watch_ms = 0;
 
   // Views.
   std::map<std::string, TrackView> views;
@@ -119,6 +139,11 @@ void ShowValue(AppState& s, const std::string& key, const json& value);
 std::unique_ptr<TrialRun> StartTrialRun(AppState& s, int64_t model_id, std::shared_ptr<const Track> track, const RaceRules& rules);
 void AdvanceTrialRun(AppState& s, TrialRun& run, double dt_ms);
 void DrawTrialRun(AppState& s, TrialRun& run, const std::string& id);
+
+// replays (watch.cpp)
+void WatchRun(AppState& s, int64_t race_id, int64_t submission_id, bool as_ghost);
+void AdvanceWatch(AppState& s, double dt_ms);
+void DrawWatch(AppState& s, int64_t race_id);
 
 // screens
 void DrawRaces(AppState& s);

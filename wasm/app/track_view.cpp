@@ -12,7 +12,7 @@ ImU32 SpeedColour(float v) {
   return ImGui::ColorConvertFloat4ToU32(ImVec4(0.2f + 0.8f * t, 0.55f * (1.0f - std::fabs(2.0f * t - 1.0f)) + 0.25f, 1.0f - 0.85f * t, 1.0f));
 }
 
-void DrawTrack(const char* id, const Track& track, TrackView& view, ImVec2 size, bool interactive, const TrackOverlay& overlay) {
+void DrawTrack(const char* id, const Track& track, TrackView& view, ImVec2 size, bool interactive, const std::vector<TrackOverlay>& overlays) {
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   ImGui::InvisibleButton(id, size);
   const bool hovered = ImGui::IsItemHovered();
@@ -82,21 +82,23 @@ void DrawTrack(const char* id, const Track& track, TrackView& view, ImVec2 size,
                           IM_COL32(228, 87, 46, 255));
   }
 
-  if (overlay.path && !overlay.path->empty()) {
+  for (const TrackOverlay& overlay : overlays) {
+    if (!overlay.path || overlay.path->empty()) continue;
     const auto& f = *overlay.path;
     const int upto = overlay.upto < 0 ? static_cast<int>(f.size()) - 1 : std::min(overlay.upto, static_cast<int>(f.size()) - 1);
     for (int i = 1; i <= upto; ++i) {
       if (f[static_cast<size_t>(i)].held) continue;
       const Vec2 a{f[static_cast<size_t>(i - 1)].x, f[static_cast<size_t>(i - 1)].y}, b{f[static_cast<size_t>(i)].x, f[static_cast<size_t>(i)].y};
       if (Distance(a, b) > 0.6) continue;  // a reset
-      dl->AddLine(P(a), P(b), SpeedColour(f[static_cast<size_t>(i)].speed), std::max(2.0f, border * 1.5f));
+      const ImU32 colour = overlay.speed_colours ? SpeedColour(f[static_cast<size_t>(i)].speed) : (overlay.car & 0x90FFFFFF);
+      dl->AddLine(P(a), P(b), colour, std::max(2.0f, border * 1.5f));
     }
     // The car: a 0.196 x 0.324 m box around its middle.
     const Frame& car = f[static_cast<size_t>(std::max(0, upto))];
     const Vec2 fwd{std::cos(car.heading), std::sin(car.heading)}, left = LeftNormal(fwd);
     const Vec2 mid = Vec2{car.x, car.y} + fwd * 0.082;
     const Vec2 hl = fwd * 0.162, hw = left * 0.098;
-    dl->AddQuadFilled(P(mid + hl + hw), P(mid - hl + hw), P(mid - hl - hw), P(mid + hl - hw), IM_COL32(228, 87, 46, 255));
+    dl->AddQuadFilled(P(mid + hl + hw), P(mid - hl + hw), P(mid - hl - hw), P(mid + hl - hw), overlay.car);
     dl->AddCircleFilled(P(mid + hl), std::max(2.0f, border), IM_COL32(255, 255, 255, 255));
   }
   dl->PopClipRect();

@@ -21,9 +21,12 @@ struct TrackView {
 struct TrackOverlay {
   const std::vector<Frame>* path = nullptr;  ///< the frames to draw, coloured by speed
   int upto = -1;                              ///< draw the path up to this frame; the car sits there
+  ImU32 car = IM_COL32(228, 87, 46, 255);
+  bool speed_colours = true;                  ///< false: the path in the car's colour (a ghost)
 };
 
-void DrawTrack(const char* id, const Track& track, TrackView& view, ImVec2 size, bool interactive, const TrackOverlay& overlay = {});
+void DrawTrack(const char* id, const Track& track, TrackView& view, ImVec2 size, bool interactive,
+               const std::vector<TrackOverlay>& overlays = {});
 
 /// Blue (slow) to red (fast) over 0..4 m/s.
 ImU32 SpeedColour(float speed_mps);

@@ -129,8 +129,7 @@ void DrawTrialRun(AppState& s, TrialRun& run, const std::string& id) {
       probe["play_ms"] = run.play_ms;
 
       const float w = std::min(520.0f, ImGui::GetContentRegionAvail().x * 0.55f);
-      TrackOverlay overlay{&frames, at};
-      DrawTrack(("##trial" + id).c_str(), *run.track, s.views["trial" + id], ImVec2(w, w * 0.72f), true, overlay);
+      DrawTrack(("##trial" + id).c_str(), *run.track, s.views["trial" + id], ImVec2(w, w * 0.72f), true, {TrackOverlay{&frames, at}});
       Tag(s, id + ".track");
       ImGui::SameLine();
       ImGui::BeginGroup();

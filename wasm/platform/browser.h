@@ -10,6 +10,8 @@ namespace pw::web {
 /// Opens the browser's file picker; `done` gets the chosen file's name and bytes.
 void PickFile(const std::string& accept, std::function<void(const std::string& name, const std::string& bytes)> done);
 void CopyToClipboard(const std::string& text);
+/// Saves bytes as a file through the browser's downloads.
+void DownloadFile(const std::string& name, const std::string& bytes, const std::string& mime);
 
 /// The page's path (e.g. /races/3 or /join/<token>), and moving to another one.
 std::string CurrentPath();

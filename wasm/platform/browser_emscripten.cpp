@@ -51,6 +51,16 @@ EM_JS(void, pw_js_copy, (const char* text), {
   if (navigator.clipboard) navigator.clipboard.writeText(t).catch(() => {});
 });
 
+EM_JS(void, pw_js_download, (const char* name, const char* bytes, int len, const char* mime), {
+  const blob = new Blob([HEAPU8.slice(bytes, bytes + len)], {type : UTF8ToString(mime)});
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(blob);
+  a.download = UTF8ToString(name);
+  document.body.appendChild(a);
+  a.click();
+  setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+});
+
 EM_JS(char*, pw_js_path, (), {
   const s = location.pathname;
   const n = lengthBytesUTF8(s) + 1;
@@ -101,6 +111,9 @@ void PickFile(const std::string& accept, std::function<void(const std::string&, 
   pw_js_pick_file(id, accept.c_str());
 }
 void CopyToClipboard(const std::string& text) { pw_js_copy(text.c_str()); }
+void DownloadFile(const std::string& name, const std::string& bytes, const std::string& mime) {
+  pw_js_download(name.c_str(), bytes.data(), static_cast<int>(bytes.size()), mime.c_str());
+}
 std::string CurrentPath() { return Take(pw_js_path()); }
 std::string Origin() { return Take(pw_js_origin()); }
 void NavigateTo(const std::string& path) { pw_js_navigate(path.c_str()); }

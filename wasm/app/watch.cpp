@@ -1,0 +1,195 @@
+// Watching runs: the server's trace of a leaderboard entry, re-simulated by
+// the same core in the browser, frame for frame; "verified" when the replay's
+// laps equal the server's. Two runs at once in ghost mode.
+#include <algorithm>
+#include <memory>
+#include <optional>
+
+#include "../platform/browser.h"
+#include "pitwall/replay.h"
+#include "state.h"
+
+namespace pw::web {
+namespace {
+
+RaceRules RulesOf(const json& race) {
+  RaceRules r = DefaultRaceRules();
+  ParseTimingMethod(race.value("timing_method", std::string("BEST_LAP_TIME")), r.timing);
+  ParseLapMode(race.value("lap_mode", std::string("CONTINUOUS")), r.lap_mode);
+  r.laps = race.value("laps", 3);
+  r.min_laps = race.value("min_laps", 3);
+  r.reset_on_off_track = race.value("reset_on_off_track", true);
+  r.off_track_penalty_ms = race.value("off_track_penalty_ms", 2000);
+  return r;
+}
+
+std::vector<LapResult> Laps(const json& laps) {
+  std::vector<LapResult> out;
+  for (const auto& l : laps) {
+    LapResult r;
+    r.lap = l["lap"];
+    r.time_ms = l["time_ms"];
+    const std::string st = l["status"];
+    for (LapStatus v : {LapStatus::kComplete, LapStatus::kOffTrack, LapStatus::kReversed, LapStatus::kImmobilised, LapStatus::kTimeUp,
+                        LapStatus::kModelError})
+      if (st == ToString(v)) r.status = v;
+    out.push_back(r);
+  }
+  return out;
+}
+
+}  // namespace
+
+void WatchRun(AppState& s, int64_t race_id, int64_t submission_id, bool as_ghost) {
+  if (!as_ghost || s.watch_race != race_id) s.watch.clear();
+  if (s.watch.size() >= 2) s.watch.pop_back();
+  for (const auto& w : s.watch)
+    if (w->submission_id == submission_id) return;
+  s.watch_race = race_id;
+  s.watch_ms = 0;
+  s.watch_playing = true;
+  auto run = std::make_unique<ReplayRun>();
+  run->submission_id = submission_id;
+  run->requested_ms = NowMs();
+  ReplayRun* raw = run.get();
+  s.watch.push_back(std::move(run));
+  auto alive = [&s, raw] {
+    return std::any_of(s.watch.begin(), s.watch.end(), [raw](const auto& w) { return w.get() == raw; });
+  };
+  // The run (the server's laps) and its trace, fetched together; the replay
+  // starts when both are in. The browser inflates the trace (Content-Encoding: deflate).
+  auto trace_bytes = std::make_shared<std::optional<std::pair<int, std::string>>>();
+  auto finish = [&s, raw, alive, race_id, trace_bytes] {
+    if (!alive() || raw->server_laps.is_null() || !trace_bytes->has_value()) return;
+    const auto& [status, bytes] = **trace_bytes;
+    auto trace = status == 200 ? DecodeTrace(bytes) : Result<DecodedTrace>(Error{"the trace could not be fetched (HTTP " + std::to_string(status) + ")"});
+    if (!trace || !s.race_tracks.count(race_id) || !s.race_detail[race_id].is_object()) {
+      raw->phase = ReplayRun::Phase::kFailed;
+      raw->error = trace ? "the race's track is not loaded" : trace.error().message;
+      return;
+    }
+    raw->result = RecordReplay(*s.race_tracks[race_id], RulesOf(s.race_detail[race_id]), trace.value().steps, raw->frames);
+    const auto expected = Laps(raw->server_laps);
+    raw->verified = raw->result.laps.size() == expected.size();
+    for (size_t i = 0; raw->verified && i < expected.size(); ++i)
+      if (raw->result.laps[i].time_ms != expected[i].time_ms || raw->result.laps[i].status != expected[i].status) {
+        raw->verified = false;
+        raw->difference = "lap " + std::to_string(i + 1) + ": replay " + Secs(raw->result.laps[i].time_ms) + ", server " + Secs(expected[i].time_ms);
+      }
+    if (!raw->verified && raw->difference.empty()) raw->difference = "the replay has a different number of laps";
+    raw->phase = ReplayRun::Phase::kReady;
+    raw->start_ms = NowMs() - raw->requested_ms;
+  };
+  const std::string base = "/submissions/" + std::to_string(submission_id);
+  ApiCall(s, "GET", base + "/run", nullptr, [raw, alive, finish](const ApiResult& r) {
+    if (!alive()) return;
+    if (!r.ok()) {
+      raw->phase = ReplayRun::Phase::kFailed;
+      raw->error = r.problem;
+      return;
+    }
+    raw->alias = r.body["alias"];
+    raw->server_laps = r.body["laps"];
+    finish();
+  });
+  ApiGetRaw(s, base + "/trace", [alive, trace_bytes, finish](int status, const std::string& bytes) {
+    if (!alive()) return;
+    *trace_bytes = std::make_pair(status, bytes);
+    finish();
+  });
+}
+
+void AdvanceWatch(AppState& s, double dt_ms) {
+  if (!s.watch_playing) return;
+  double end = 0;
+  for (const auto& w : s.watch)
+    if (w->phase == ReplayRun::Phase::kReady && !w->frames.empty()) end = std::max(end, static_cast<double>(w->frames.back().time_ms));
+  if (end <= 0) return;
+  s.watch_ms = std::min(end, s.watch_ms + dt_ms * s.watch_speed);
+  if (s.watch_ms >= end) s.watch_playing = false;
+}
+
+void DrawWatch(AppState& s, int64_t race_id) {
+  if (s.watch.empty() || s.watch_race != race_id || !s.race_tracks.count(race_id)) return;
+  ImGui::Separator();
+  ImGui::TextUnformatted(s.watch.size() == 2 ? "Watching two runs (ghost mode)" : "Watching a run, replayed here from the server's trace");
+  static const ImU32 colours[2] = {IM_COL32(228, 87, 46, 255), IM_COL32(80, 170, 255, 255)};
+  json probe = json::array();
+  std::vector<TrackOverlay> overlays;
+  double end = 0;
+  for (size_t k = 0; k < s.watch.size(); ++k) {
+    ReplayRun& w = *s.watch[k];
+    json p = {{"submission", w.submission_id}, {"phase", w.phase == ReplayRun::Phase::kReady ? "ready" : w.phase == ReplayRun::Phase::kFailed ? "failed" : "loading"}};
+    if (w.phase == ReplayRun::Phase::kReady) {
+      const auto it = std::upper_bound(w.frames.begin(), w.frames.end(), s.watch_ms, [](double ms, const Frame& f) { return ms < f.time_ms; });
+      overlays.push_back({&w.frames, std::max(0, static_cast<int>(it - w.frames.begin()) - 1), colours[k], s.watch.size() == 1});
+      end = std::max(end, static_cast<double>(w.frames.back().time_ms));
+      p["verified"] = w.verified;
+      p["start_ms"] = w.start_ms;
+      p["alias"] = w.alias;
+      p["laps"] = w.result.laps.size();
+    }
+    probe.push_back(p);
+  }
+  ShowValue(s, "watch", probe);
+  if (ImGui::Button(s.watch_playing ? "Pause##watch" : "Play##watch")) {
+    if (!s.watch_playing && s.watch_ms >= end) s.watch_ms = 0;
+    s.watch_playing = !s.watch_playing;
+  }
+  for (int speed : {1, 2, 4, 8, 16}) {
+    ImGui::SameLine();
+    if (ImGui::RadioButton((std::to_string(speed) + "x##watch").c_str(), s.watch_speed == speed)) s.watch_speed = speed;
+    Tag(s, "watch.speed" + std::to_string(speed));
+  }
+  float at = static_cast<float>(s.watch_ms / 1000.0);
+  ImGui::SetNextItemWidth(360);
+  if (ImGui::SliderFloat("##watchscrub", &at, 0.0f, static_cast<float>(end / 1000.0), "%.2f s")) {
+    s.watch_ms = at * 1000.0;
+    s.watch_playing = false;
+  }
+  ImGui::SameLine();
+  if (ImGui::SmallButton("Close##watch")) {
+    s.watch.clear();
+    return;
+  }
+  const float w = std::min(520.0f, ImGui::GetContentRegionAvail().x * 0.6f);
+  DrawTrack("##watchtrack", *s.race_tracks[race_id], s.views["watch"], ImVec2(w, w * 0.72f), true, overlays);
+  Tag(s, "watch.track");
+  ImGui::SameLine();
+  ImGui::BeginGroup();
+  for (size_t k = 0; k < s.watch.size(); ++k) {
+    ReplayRun& r = *s.watch[k];
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(colours[k]), "%s (submission %lld)", r.alias.c_str(), static_cast<long long>(r.submission_id));
+    if (r.phase == ReplayRun::Phase::kLoading) {
+      ImGui::TextDisabled("loading the trace...");
+      continue;
+    }
+    if (r.phase == ReplayRun::Phase::kFailed) {
+      ImGui::TextColored(ImVec4(1, 0.5f, 0.4f, 1), "%s", r.error.c_str());
+      continue;
+    }
+    if (r.verified) ImGui::TextColored(ImVec4(0.4f, 0.9f, 0.5f, 1), "verified: the replay's laps equal the server's");
+    else ImGui::TextColored(ImVec4(1, 0.5f, 0.4f, 1), "does not match: %s", r.difference.c_str());
+    ImGui::TextDisabled("ready to play %.0f ms after asking", r.start_ms);
+    if (ImGui::BeginTable(("watchlaps" + std::to_string(k)).c_str(), 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH, ImVec2(320, 0))) {
+      for (const char* h : {"Lap", "Time", "Status"}) ImGui::TableSetupColumn(h);
+      ImGui::TableHeadersRow();
+      int64_t finish = 0;
+      for (const LapResult& l : r.result.laps) {
+        finish += l.time_ms;
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::Text("%d", l.lap);
+        ImGui::TableNextColumn();
+        if (finish <= s.watch_ms || s.watch_ms >= end) ImGui::TextUnformatted(Secs(l.time_ms).c_str());
+        else ImGui::TextDisabled("...");
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(ToString(l.status));
+      }
+      ImGui::EndTable();
+    }
+  }
+  ImGui::EndGroup();
+}
+
+}  // namespace pw::web

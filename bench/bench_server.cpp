@@ -19,16 +19,14 @@ using pw::testing::ServerProcess;
 
 int main(int argc, char** argv) {
   const bool keep = argc > 1 && std::string(argv[1]) == "--keep-running";
-  std::ifstream in(std::string(PITWALL_STARTER_DIR) + "/starter-park-state.onnx", std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
+  const std::string model_bytes = pw::testing::Starter("park-state");
   ServerProcess server(pw::testing::TempDir("bench"), {"--no-demo"}, 2);
   ApiClient admin(server);
   admin.SignUp("bench-admin");
   auto race = admin.Post("/api/v1/races", {{"name", "Bench"}, {"track_id", "pitwall_park"}, {"closes_at", "2099-01-01T00:00:00Z"},
                                            {"max_submissions", 1000}});
   const std::string race_id = json::parse(race->body)["id"].dump();
-  const int64_t model = json::parse(admin.Upload(bytes.str())->body)["id"];
+  const int64_t model = json::parse(admin.Upload(model_bytes)->body)["id"];
 
   std::vector<double> latencies;
   for (int i = 0; i < 20; ++i) {

@@ -43,6 +43,15 @@ int64_t PathId(const httplib::Request& req, int index) {
   }
 }
 
+void AddAllRoutes(Api& api) {
+  AddRacerRoutes(api);
+  AddModelRoutes(api);
+  AddRaceRoutes(api);
+  AddSubmissionRoutes(api);
+  AddMetaRoutes(api);
+  AddCommunityRoutes(api);
+}
+
 void PublicCors(httplib::Response& res) {
   res.set_header("Access-Control-Allow-Origin", "*");
   res.set_header("Access-Control-Expose-Headers", "ETag");

@@ -52,6 +52,8 @@ void AddRaceRoutes(Api& api);
 void AddSubmissionRoutes(Api& api);
 void AddMetaRoutes(Api& api);
 void AddCommunityRoutes(Api& api);
+/// Every route group above, in order.
+void AddAllRoutes(Api& api);
 
 /// Recomputes a racer's leaderboard row (evaluator.cpp).
 bool RecomputeLeaderboardRow(SQLite::Database& db, int64_t race_id, int64_t racer_id);

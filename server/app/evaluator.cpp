@@ -140,27 +140,18 @@ bool Evaluator::RunOne() {
       models::OrtPolicy policy(model.value(), league_.config().step_budget_us);
       TrialConfig config;
       config.sensors = metadata.value().sensor_config();
-      Trial trial(*race->track, race->rules, config);
       int last_reported = -1;
-      while (!trial.finished()) {
-        if (trial.awaiting_decision()) {
-          const Decision d = policy.Decide(trial.observation());
-          trial.Advance(&d);
-        } else {
-          trial.Advance(nullptr);
-        }
+      result = RunTrial(*race->track, race->rules, policy, config, [&](const Trial& trial) {
         // Live progress: every 5 % of the whole evaluation.
         const int laps_done = static_cast<int>(trial.result().laps.size());
         const double total = (laps_done + trial.lap_progress_pct() / 100.0) / race->rules.laps * 100.0;
-        if (static_cast<int>(total / 5.0) != last_reported && !trial.finished()) {
-          last_reported = static_cast<int>(total / 5.0);
-          league_.SetProgress(job->id, {trial.current_lap(), trial.lap_progress_pct(), total});
-          league_.events().Publish(job->race_id, "submission",
-                                   json{{"id", job->id}, {"status", "EVALUATING"}, {"lap", trial.current_lap()},
-                                        {"progress_pct", std::round(total * 10.0) / 10.0}}.dump());
-        }
-      }
-      result = trial.result();
+        if (static_cast<int>(total / 5.0) == last_reported || trial.finished()) return;
+        last_reported = static_cast<int>(total / 5.0);
+        league_.SetProgress(job->id, {trial.current_lap(), trial.lap_progress_pct(), total});
+        league_.events().Publish(job->race_id, "submission",
+                                 json{{"id", job->id}, {"status", "EVALUATING"}, {"lap", trial.current_lap()},
+                                      {"progress_pct", std::round(total * 10.0) / 10.0}}.dump());
+      });
       score = ScoreLaps(result.laps, race->rules);
       if (result.end == LapStatus::kModelError) failure = "model error: " + result.error;
       else if (!score.qualified)

@@ -179,6 +179,14 @@ RaceSettings ReadRaceSettings(FieldReader& f, bool community) {
   return s;
 }
 
+// Whether this request may see the race's leaderboard; signs the viewer in only when it matters.
+static bool LeaderboardVisible(Api& api, League& league, const std::optional<RaceInfo>& race, const httplib::Request& req) {
+  if (!race) return false;
+  if (race->kind == "LEAGUE" || race->visibility == "public") return true;
+  const auto racer = api.OptionalRacer(req);
+  return racer && league.IsMember(*race, racer->id);
+}
+
 void AddRaceRoutes(Api& api) {
   League& league = api.league();
   auto cache = std::make_shared<BoardCache>();
@@ -393,12 +401,7 @@ void AddRaceRoutes(Api& api) {
     const int64_t race_id = PathId(req, 1);
     const auto race = league.Race(race_id);
     PublicCors(res);  // other sites' widgets must be able to read the 404 too (it says nothing)
-    bool visible = race.has_value();
-    if (race && race->kind != "LEAGUE" && race->visibility != "public") {
-      const auto racer = api.OptionalRacer(req);
-      visible = racer && league.IsMember(*race, racer->id);
-    }
-    if (!visible) return Problem(res, 404, "not-found", "No such race", "there is no race " + req.matches[1].str());
+    if (!LeaderboardVisible(api, league, race, req)) return Problem(res, 404, "not-found", "No such race", "there is no race " + req.matches[1].str());
     const int64_t revision = race->revision;
     int64_t offset = 0, limit = 50;
     try {
@@ -427,12 +430,7 @@ void AddRaceRoutes(Api& api) {
 
   api.Add("GET", "/api/v1/races/{race_id}/leaderboard.csv", [&api, &league, cache](const httplib::Request& req, httplib::Response& res) {
     const auto race = league.Race(PathId(req, 1));
-    bool visible = race.has_value();
-    if (race && race->kind != "LEAGUE" && race->visibility != "public") {
-      const auto racer = api.OptionalRacer(req);
-      visible = racer && league.IsMember(*race, racer->id);
-    }
-    if (!visible) return Problem(res, 404, "not-found", "No such race", "there is no race " + req.matches[1].str());
+    if (!LeaderboardVisible(api, league, race, req)) return Problem(res, 404, "not-found", "No such race", "there is no race " + req.matches[1].str());
     if (race->kind == "LEAGUE" || race->visibility == "public") PublicCors(res);
     const auto board = Board(league, *cache, race->id, race->revision);
     std::string csv = "rank,alias,ranking_ms,best_lap_ms,average_lap_ms,total_ms,off_track_count,submissions,gap_ms,submitted_at,submission_id\n";

@@ -58,12 +58,7 @@ int RunServer(const ServerConfig& given) {
   http.set_read_timeout(10, 0);
   http.set_write_timeout(10, 0);
   Api api(http, league);
-  AddRacerRoutes(api);
-  AddModelRoutes(api);
-  AddRaceRoutes(api);
-  AddSubmissionRoutes(api);
-  AddMetaRoutes(api);
-  AddCommunityRoutes(api);
+  AddAllRoutes(api);
   // The browser app's routes all load its shell; invitation pages must never
   // leak the link's token in a Referer header.
   const std::string shell = config.public_dir + "/index.html";

@@ -242,7 +242,8 @@ void Trial::Advance(const Decision* decision) {
   if (hold_steps_ == 0 && !finished_) Observe();
 }
 
-TrialResult RunTrial(const Track& track, const RaceRules& rules, Policy& policy, const TrialConfig& config) {
+TrialResult RunTrial(const Track& track, const RaceRules& rules, Policy& policy, const TrialConfig& config,
+                     const std::function<void(const Trial&)>& after_step) {
   Trial trial(track, rules, config);
   while (!trial.finished()) {
     if (trial.awaiting_decision()) {
@@ -251,6 +252,7 @@ TrialResult RunTrial(const Track& track, const RaceRules& rules, Policy& policy,
     } else {
       trial.Advance(nullptr);
     }
+    if (after_step) after_step(trial);
   }
   return trial.result();
 }

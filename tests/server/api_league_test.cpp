@@ -16,13 +16,6 @@
 namespace pw::testing {
 namespace {
 
-std::string Starter(const std::string& name) {
-  std::ifstream in(std::string(PITWALL_STARTER_DIR) + "/starter-" + name + ".onnx", std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
 std::string InHours(double hours) {
   const auto t = std::chrono::system_clock::now() + std::chrono::milliseconds(static_cast<int64_t>(hours * 3600 * 1000));
   const std::time_t secs = std::chrono::system_clock::to_time_t(t);
@@ -367,10 +360,7 @@ TEST(Replays, TracesComeOverHttpAndVerifyAndCsvDownloads) {
   const std::string rid = race["id"].dump();
   ApiClient racer(server);
   racer.SignUp("=HYPERLINK(\"x\"),evil");
-  std::ifstream in(std::string(PITWALL_STARTER_DIR) + "/starter-harbour-rays.onnx", std::ios::binary);
-  std::ostringstream model;
-  model << in.rdbuf();
-  const int64_t mid = json::parse(racer.Upload(model.str())->body)["id"];
+  const int64_t mid = json::parse(racer.Upload(Starter("harbour-rays"))->body)["id"];
   const std::string sid = json::parse(racer.Post("/api/v1/races/" + rid + "/submissions", {{"model_id", mid}})->body)["id"].dump();
   json done;
   for (int i = 0; i < 400; ++i) {

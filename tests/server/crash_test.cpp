@@ -15,13 +15,6 @@
 namespace pw::testing {
 namespace {
 
-std::string Starter(const std::string& name) {
-  std::ifstream in(std::string(PITWALL_STARTER_DIR) + "/starter-" + name + ".onnx", std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
 TEST(Crash, Kill9DuringEvaluationsLosesNothingAndCountsNothingTwice) {
   const std::string data = TempDir("crash");
   std::vector<int64_t> accepted;

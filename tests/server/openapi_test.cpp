@@ -16,12 +16,7 @@ TEST(OpenApi, DocumentAndRoutesAgree) {
   config.data_dir = pw::testing::TempDir("openapi");
   League league(config);
   Api api(http, league);
-  AddRacerRoutes(api);
-  AddModelRoutes(api);
-  AddRaceRoutes(api);
-  AddSubmissionRoutes(api);
-  AddMetaRoutes(api);
-  AddCommunityRoutes(api);
+  AddAllRoutes(api);
 
   std::set<std::string> registered;
   for (const RouteInfo& r : api.routes()) {

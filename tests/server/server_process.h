@@ -10,6 +10,8 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <stdexcept>
@@ -19,6 +21,15 @@
 namespace pw::testing {
 
 using nlohmann::json;
+
+/// A starter model the build trained (build/native/starter_models/starter-<name>.onnx).
+inline std::string Starter(const std::string& name) {
+  std::ifstream in(std::string(PITWALL_STARTER_DIR) + "/starter-" + name + ".onnx", std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  if (out.str().empty()) throw std::runtime_error("starter model " + name + " is missing: build the starter_models target");
+  return out.str();
+}
 
 /// A fresh folder under /tmp, removed when the test program exits.
 inline std::string TempDir(const std::string& name) {

@@ -154,6 +154,9 @@ void DrawAccount(AppState& s);
 void DrawJoin(AppState& s);
 void DrawSignIn(AppState& s, const std::string& id, std::function<void()> after);
 
+/// A race's rules from its API JSON.
+RaceRules RulesOf(const json& race);
+
 // formatting
 std::string Secs(int64_t ms);
 std::string ShortTime(const std::string& rfc3339);

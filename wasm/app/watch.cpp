@@ -12,16 +12,6 @@
 namespace pw::web {
 namespace {
 
-RaceRules RulesOf(const json& race) {
-  RaceRules r = DefaultRaceRules();
-  ParseTimingMethod(race.value("timing_method", std::string("BEST_LAP_TIME")), r.timing);
-  ParseLapMode(race.value("lap_mode", std::string("CONTINUOUS")), r.lap_mode);
-  r.laps = race.value("laps", 3);
-  r.min_laps = race.value("min_laps", 3);
-  r.reset_on_off_track = race.value("reset_on_off_track", true);
-  r.off_track_penalty_ms = race.value("off_track_penalty_ms", 2000);
-  return r;
-}
 
 std::vector<LapResult> Laps(const json& laps) {
   std::vector<LapResult> out;

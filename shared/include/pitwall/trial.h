@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -119,7 +120,8 @@ class Trial {
   int lap_resets_ = 0;
 };
 
-/// Runs a whole trial with a policy.
-TrialResult RunTrial(const Track& track, const RaceRules& rules, Policy& policy, const TrialConfig& config = {});
+/// Runs a whole trial with a policy; `after_step`, if given, sees the trial after every control step (progress reports).
+TrialResult RunTrial(const Track& track, const RaceRules& rules, Policy& policy, const TrialConfig& config = {},
+                     const std::function<void(const Trial&)>& after_step = nullptr);
 
 }  // namespace pw

@@ -2,7 +2,7 @@
 // details turned into words, and the refreshes screens ask for.
 #include <algorithm>
 
-#include "../platform/browser.h"
+#include "../platform/page.h"
 #include "../platform/http.h"
 #include "pitwall/track_io.h"
 #include "state.h"

@@ -2,7 +2,8 @@
 
 #include <imgui_internal.h>
 
-#include "../platform/browser.h"
+#include "../platform/page.h"
+#include "../platform/routes.h"
 
 namespace pw::web {
 

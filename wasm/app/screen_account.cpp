@@ -2,7 +2,7 @@
 #include <imgui.h>
 #include <misc/cpp/imgui_stdlib.h>
 
-#include "../platform/browser.h"
+#include "../platform/page.h"
 #include "state.h"
 
 namespace pw::web {

@@ -4,7 +4,8 @@
 #include <imgui.h>
 #include <misc/cpp/imgui_stdlib.h>
 
-#include "../platform/browser.h"
+#include "../platform/files.h"
+#include "../platform/page.h"
 #include "state.h"
 
 namespace pw::web {

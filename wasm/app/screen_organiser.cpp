@@ -5,7 +5,8 @@
 
 #include <ctime>
 
-#include "../platform/browser.h"
+#include "../platform/clipboard.h"
+#include "../platform/routes.h"
 #include "state.h"
 
 namespace pw::web {

@@ -4,7 +4,9 @@
 // finished submission against the same model run here in the browser.
 #include <cctype>
 
-#include "../platform/browser.h"
+#include "../platform/clipboard.h"
+#include "../platform/files.h"
+#include "../platform/routes.h"
 #include "state.h"
 
 namespace pw::web {

@@ -5,7 +5,7 @@
 #include <memory>
 #include <optional>
 
-#include "../platform/browser.h"
+#include "../platform/page.h"
 #include "pitwall/replay.h"
 #include "state.h"
 

@@ -3,7 +3,7 @@
 #include <cstdlib>
 #include <map>
 
-#include "browser.h"
+#include "files.h"
 
 namespace {
 std::map<int, std::function<void(const std::string&, const std::string&)>>& Picks() {
@@ -45,12 +45,6 @@ extern "C" EMSCRIPTEN_KEEPALIVE void pw_file_picked(int id, const char* name, co
   cb(name, std::string(bytes, static_cast<size_t>(len)));
 }
 
-EM_JS(void, pw_js_copy, (const char* text), {
-  const t = UTF8ToString(text);
-  window.pitwallClipboard = t;  // what was copied, for the tests
-  if (navigator.clipboard) navigator.clipboard.writeText(t).catch(() => {});
-});
-
 EM_JS(void, pw_js_download, (const char* name, const char* bytes, int len, const char* mime), {
   const blob = new Blob([HEAPU8.slice(bytes, bytes + len)], {type : UTF8ToString(mime)});
   const a = document.createElement("a");
@@ -61,65 +55,16 @@ EM_JS(void, pw_js_download, (const char* name, const char* bytes, int len, const
   setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
 });
 
-EM_JS(char*, pw_js_path, (), {
-  const s = location.pathname;
-  const n = lengthBytesUTF8(s) + 1;
-  const p = _malloc(n);
-  stringToUTF8(s, p, n);
-  return p;
-});
-
-EM_JS(char*, pw_js_origin, (), {
-  const s = location.origin;
-  const n = lengthBytesUTF8(s) + 1;
-  const p = _malloc(n);
-  stringToUTF8(s, p, n);
-  return p;
-});
-
-EM_JS(void, pw_js_navigate, (const char* path), { history.pushState({}, "", UTF8ToString(path)); });
-
-EM_JS(char*, pw_js_load, (const char* key), {
-  const s = localStorage.getItem(UTF8ToString(key)) || "";
-  const n = lengthBytesUTF8(s) + 1;
-  const p = _malloc(n);
-  stringToUTF8(s, p, n);
-  return p;
-});
-
-EM_JS(void, pw_js_save, (const char* key, const char* value), {
-  const v = UTF8ToString(value);
-  if (v) localStorage.setItem(UTF8ToString(key), v);
-  else localStorage.removeItem(UTF8ToString(key));
-});
-
-EM_JS(void, pw_js_probe, (const char* json), { window.pitwallUi = JSON.parse(UTF8ToString(json)); });
-
 namespace pw::web {
-
-namespace {
-std::string Take(char* p) {
-  std::string s(p);
-  free(p);
-  return s;
-}
-}  // namespace
 
 void PickFile(const std::string& accept, std::function<void(const std::string&, const std::string&)> done) {
   const int id = next_pick++;
   Picks()[id] = std::move(done);
   pw_js_pick_file(id, accept.c_str());
 }
-void CopyToClipboard(const std::string& text) { pw_js_copy(text.c_str()); }
+
 void DownloadFile(const std::string& name, const std::string& bytes, const std::string& mime) {
   pw_js_download(name.c_str(), bytes.data(), static_cast<int>(bytes.size()), mime.c_str());
 }
-std::string CurrentPath() { return Take(pw_js_path()); }
-std::string Origin() { return Take(pw_js_origin()); }
-void NavigateTo(const std::string& path) { pw_js_navigate(path.c_str()); }
-std::string LoadSetting(const std::string& key) { return Take(pw_js_load(key.c_str())); }
-void SaveSetting(const std::string& key, const std::string& value) { pw_js_save(key.c_str(), value.c_str()); }
-double NowMs() { return emscripten_get_now(); }
-void PublishProbe(const std::string& json) { pw_js_probe(json.c_str()); }
 
 }  // namespace pw::web

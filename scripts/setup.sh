@@ -10,6 +10,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 apt_packages=(
   cmake ninja-build g++ pkg-config        # build
+  xz-utils zlib1g-dev                     # unpacking Dear ImGui's sources; deflating replay traces
   libgtest-dev libbenchmark-dev           # tests and benchmarks
   nlohmann-json3-dev libcli11-dev         # JSON at the edges, the command line
   emscripten                              # the browser build (and the core's tests under node)

@@ -32,6 +32,10 @@ void DrawTrack(const char* id, const Track& track, TrackView& view, ImVec2 size,
     }
   }
   ImDrawList* dl = ImGui::GetWindowDrawList();
+  // Thousands of short segments: plain quads instead of anti-aliased fringes
+  // (a third of the triangles; software WebGL renders noticeably faster).
+  const ImDrawListFlags saved_flags = dl->Flags;
+  dl->Flags &= ~(ImDrawListFlags_AntiAliasedLines | ImDrawListFlags_AntiAliasedFill);
   dl->PushClipRect(origin, ImVec2(origin.x + size.x, origin.y + size.y), true);
   dl->AddRectFilled(origin, ImVec2(origin.x + size.x, origin.y + size.y), IM_COL32(26, 58, 34, 255));
 
@@ -102,6 +106,7 @@ void DrawTrack(const char* id, const Track& track, TrackView& view, ImVec2 size,
     dl->AddCircleFilled(P(mid + hl), std::max(2.0f, border), IM_COL32(255, 255, 255, 255));
   }
   dl->PopClipRect();
+  dl->Flags = saved_flags;
 }
 
 }  // namespace pw::web

@@ -13,7 +13,7 @@ process.env.PITWALL_BINARY ??= join(root, 'build/native/server/pitwall');
 process.env.PITWALL_PUBLIC_DIR ??= join(root, 'public');
 process.env.PITWALL_APP_DIR ??= join(root, 'build/wasm/app');
 process.env.PITWALL_STARTER_DIR ??= join(root, 'build/native/starter_models');
-const { click, env, launch, startServer, type, ui, until } = await import('../tests/e2e/harness.mjs');
+const { click, env, launch, register, startServer, ui, until, upload } = await import('../tests/e2e/harness.mjs');
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const wasm = statSync(join(env.appDir, 'pitwall_web.wasm')).size, js = statSync(join(env.appDir, 'pitwall_web.js')).size;
@@ -38,15 +38,8 @@ try {
 
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
-  await page.goto(server.url + '/account');
-  await type(page, 'account.alias', 'bench');
-  await type(page, 'account.password', 'a long password');
-  await click(page, 'account.register');
-  await until(page, 'window.pitwallUi.signed_in', 'signing in');
-  await click(page, 'nav.Garage');
-  const chooser = page.waitForEvent('filechooser');
-  await click(page, 'garage.upload');
-  await (await chooser).setFiles(join(env.starters, 'starter-park-state.onnx'));
+  await register(page, server.url, 'bench');
+  await upload(page, join(env.starters, 'starter-park-state.onnx'));
   await until(page, '(window.pitwallUi.values["garage.models"] || []).length === 1', 'the upload');
   await click(page, 'garage.trymodel');
   await click(page, 'garage.trymodel.starter-park-state');

@@ -25,6 +25,13 @@ const char* ToString(LapStatus status) {
   return "?";
 }
 
+bool ParseLapStatus(const std::string& text, LapStatus& out) {
+  for (LapStatus s : {LapStatus::kComplete, LapStatus::kOffTrack, LapStatus::kReversed, LapStatus::kImmobilised, LapStatus::kTimeUp,
+                      LapStatus::kModelError})
+    if (text == ToString(s)) return out = s, true;
+  return false;
+}
+
 int TrialResult::complete_laps() const {
   return static_cast<int>(std::count_if(laps.begin(), laps.end(), [](const LapResult& l) { return l.status == LapStatus::kComplete; }));
 }

@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { click, env, launch, shot, startServer, type, ui, until } from './harness.mjs';
+import { click, env, launch, register, shot, startServer, type, ui, until, upload } from './harness.mjs';
 
 let server, browser;
 before(async () => {
@@ -36,18 +36,13 @@ test('a newcomer races a starter model and the browser agrees with the server', 
   await until(page, 'window.pitwallUi.signed_in', 'signing in');
 
   // Upload a starter model through the file picker.
-  await click(page, 'nav.Garage');
-  const chooser = page.waitForEvent('filechooser');
-  await click(page, 'garage.upload');
-  await (await chooser).setFiles(join(env.starters, 'starter-park-state.onnx'));
+  await upload(page, join(env.starters, 'starter-park-state.onnx'));
   await until(page, 'window.pitwallUi.values["garage.upload"] && window.pitwallUi.values["garage.upload"].state === "accepted"', 'the gate to accept the model');
   await until(page, '(window.pitwallUi.values["garage.models"] || []).includes("starter-park-state")', 'the model in the garage');
   await shot(page, '03-garage');
 
   // A refused upload shows the gate's reason plainly.
-  const bad = page.waitForEvent('filechooser');
-  await click(page, 'garage.upload');
-  await (await bad).setFiles({ name: 'broken.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from('not a model') });
+  await upload(page, { name: 'broken.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from('not a model') });
   await until(page, 'window.pitwallUi.values["garage.upload"] && window.pitwallUi.values["garage.upload"].state === "refused"', 'the refusal');
   assert.match((await ui(page)).values['garage.upload'].problems[0], /not an ONNX model/);
   await shot(page, '04-garage-refused');
@@ -93,11 +88,7 @@ test('a newcomer races a starter model and the browser agrees with the server', 
 test('an organiser creates a community race and a second racer joins by its link', async () => {
   const orgContext = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const org = await orgContext.newPage();
-  await org.goto(server.url + '/account');
-  await type(org, 'account.alias', 'organiser');
-  await type(org, 'account.password', 'a long password');
-  await click(org, 'account.register');
-  await until(org, 'window.pitwallUi.signed_in', 'the organiser signing in');
+  await register(org, server.url, 'organiser');
   await click(org, 'nav.Organiser');
   await type(org, 'organiser.name', 'Thursday Club');
   await type(org, 'organiser.description', 'Bring your fastest model');

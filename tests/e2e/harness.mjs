@@ -88,3 +88,20 @@ export async function shot(page, name) {
   await page.waitForTimeout(250);
   await page.screenshot({ path: join(env.screens, `${name}.png`) });
 }
+
+/// Opens the app's Account screen in `page` and registers `alias`, typing as a person does.
+export async function register(page, url, alias, password = 'a long password') {
+  await page.goto(url + '/account');
+  await type(page, 'account.alias', alias);
+  await type(page, 'account.password', password);
+  await click(page, 'account.register');
+  await until(page, 'window.pitwallUi.signed_in', `${alias} signing in`);
+}
+
+/// Uploads a model file through the Garage's file picker.
+export async function upload(page, file) {
+  await click(page, 'nav.Garage');
+  const chooser = page.waitForEvent('filechooser');
+  await click(page, 'garage.upload');
+  await (await chooser).setFiles(file);
+}

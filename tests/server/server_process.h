@@ -97,28 +97,24 @@ class ServerProcess {
   }
 
   /// SIGTERM and wait: a clean stop.
-  void Stop() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGTERM);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
-    if (out_fd_ >= 0) ::close(out_fd_);
-    out_fd_ = -1;
-  }
-
+  void Stop() { Terminate(SIGTERM); }
   /// kill -9: no chance to clean up.
-  void Kill9() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGKILL);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
-    if (out_fd_ >= 0) ::close(out_fd_);
-    out_fd_ = -1;
-  }
+  void Kill9() { Terminate(SIGKILL); }
 
   int port() const { return port_; }
+
+ private:
+  void Terminate(int signal) {
+    if (pid_ <= 0) return;
+    ::kill(pid_, signal);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+    if (out_fd_ >= 0) ::close(out_fd_);
+    out_fd_ = -1;
+  }
+
+ public:
   const std::string& data_dir() const { return data_dir_; }
   const std::string& startup_output() const { return startup_output_; }
   httplib::Client Client() const {

@@ -33,10 +33,7 @@ inline std::vector<LapResult> LapsFromJson(const nlohmann::json& laps) {
     LapResult r;
     r.lap = l["lap"];
     r.time_ms = l["time_ms"];
-    const std::string status = l["status"];
-    for (LapStatus s : {LapStatus::kComplete, LapStatus::kOffTrack, LapStatus::kReversed, LapStatus::kImmobilised, LapStatus::kTimeUp,
-                        LapStatus::kModelError})
-      if (status == ToString(s)) r.status = s;
+    ParseLapStatus(l["status"].get<std::string>(), r.status);
     out.push_back(r);
   }
   return out;

@@ -259,3 +259,20 @@ TEST(Trial, OpenSegmentLapsAlwaysStartFromTheStartLine) {
 
 }  // namespace
 }  // namespace pw
+
+namespace pw {
+namespace {
+
+TEST(LapStatusNames, RoundTripAndRefuseOthers) {
+  for (LapStatus s : {LapStatus::kComplete, LapStatus::kOffTrack, LapStatus::kReversed, LapStatus::kImmobilised, LapStatus::kTimeUp,
+                      LapStatus::kModelError}) {
+    LapStatus back = LapStatus::kComplete;
+    ASSERT_TRUE(ParseLapStatus(ToString(s), back));
+    EXPECT_EQ(back, s);
+  }
+  LapStatus out;
+  EXPECT_FALSE(ParseLapStatus("crashed", out));
+}
+
+}  // namespace
+}  // namespace pw

@@ -19,10 +19,7 @@ std::vector<LapResult> Laps(const json& laps) {
     LapResult r;
     r.lap = l["lap"];
     r.time_ms = l["time_ms"];
-    const std::string st = l["status"];
-    for (LapStatus v : {LapStatus::kComplete, LapStatus::kOffTrack, LapStatus::kReversed, LapStatus::kImmobilised, LapStatus::kTimeUp,
-                        LapStatus::kModelError})
-      if (st == ToString(v)) r.status = v;
+    ParseLapStatus(l["status"].get<std::string>(), r.status);
     out.push_back(r);
   }
   return out;

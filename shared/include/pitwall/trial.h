@@ -32,6 +32,8 @@ float QuantizeSpeed(double mps);
 
 enum class LapStatus { kComplete, kOffTrack, kReversed, kImmobilised, kTimeUp, kModelError };
 const char* ToString(LapStatus status);
+/// The reverse of ToString ("complete", "off track", ...); false for anything else.
+bool ParseLapStatus(const std::string& text, LapStatus& out);
 
 struct LapResult {
   int lap = 0;                 ///< 1-based

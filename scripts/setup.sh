@@ -14,7 +14,7 @@ apt_packages=(
   libgtest-dev libbenchmark-dev           # tests and benchmarks
   nlohmann-json3-dev libcli11-dev         # JSON at the edges, the command line
   emscripten                              # the browser build (and the core's tests under node)
-  libonnx-dev libprotobuf-dev             # the model upload gate and writer (libonnx-dev forgets protobuf)
+  libonnx-dev libprotobuf-dev protobuf-compiler  # the model upload gate and writer (libonnx-dev forgets protobuf)
   libeigen3-dev                           # training the starter models
   libcpp-httplib-dev libsqlitecpp-dev     # the server: HTTP and SQLite
   libsodium-dev libyaml-cpp-dev           # password hashing and tokens; the OpenAPI document

@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
   const std::string model_bytes = pw::testing::Starter("park-state");
   ServerProcess server(pw::testing::TempDir("bench"), {"--no-demo"}, 2);
   ApiClient admin(server);
-  admin.SignUp("bench-admin");
+  admin.SignUpAdmin("bench-admin");
   auto race = admin.Post("/api/v1/races", {{"name", "Bench"}, {"track_id", "pitwall_park"}, {"closes_at", "2099-01-01T00:00:00Z"},
                                            {"max_submissions", 1000}});
   const std::string race_id = json::parse(race->body)["id"].dump();

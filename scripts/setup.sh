@@ -16,7 +16,10 @@ apt_packages=(
   emscripten                              # the browser build (and the core's tests under node)
   libonnx-dev libprotobuf-dev protobuf-compiler  # the model upload gate and writer (libonnx-dev forgets protobuf)
   libeigen3-dev                           # training the starter models
-  libcpp-httplib-dev libsqlitecpp-dev     # the server: HTTP and SQLite
+  libsqlitecpp-dev dpkg-dev               # the server: SQLite; dpkg-source unpacks cpp-httplib's source package
+  libicu-dev                              # racer aliases: NFKC and confusable skeletons (UTS #39)
+  clang libclang-rt-14-dev                # libFuzzer targets
+  nginx-light                             # the reference server in the HTTP benchmark
   libsodium-dev libyaml-cpp-dev           # password hashing and tokens; the OpenAPI document
   wrk                                     # the leaderboard load benchmark
   chromium                                # the browser tests (driven by playwright-core; never a downloaded browser)
@@ -47,26 +50,41 @@ fi
 # against server/ort/package-lock.json, only the library and headers unpacked.
 node server/ort/fetch.mjs build/_deps/onnxruntime
 
-# Dear ImGui 1.86 from Debian's source package (libimgui-dev has no sources
-# the browser build can use). A private apt configuration adds deb-src without
-# touching the machine's own.
-imgui_dir=build/_deps/imgui
-if [ ! -f "$imgui_dir/imgui.h" ]; then
-  echo "setup: fetching the Dear ImGui source package"
-  deps=$(pwd)/build/_deps
-  apt_dir=$deps/apt
-  mkdir -p "$apt_dir/lists/partial" "$deps/download"
+# Sources from Debian's source packages, through a private apt configuration
+# (the machine's own sources stay untouched): Dear ImGui 1.86 (libimgui-dev has
+# no sources the browser build can use) and cpp-httplib 0.18.7 from Debian 13
+# with Debian's security patches applied (header-only, so its compile-time
+# limits work; Debian 12's 0.11.4 is a prebuilt library with a listen backlog of 5).
+deps=$(pwd)/build/_deps
+fetch_source() {  # fetch_source PACKAGE SUITE DEST CHECK_FILE patched|orig
+  local package=$1 suite=$2 dest=$3 check=$4 form=$5
+  [ -f "$dest/$check" ] && return 0
+  echo "setup: fetching the $package source package ($suite)"
+  local apt_dir=$deps/apt-$suite
+  rm -rf "$apt_dir" && mkdir -p "$apt_dir/lists/partial" "$deps/download-$package"
   for f in /etc/apt/sources.list.d/*.sources; do
-    [ -f "$f" ] && sed -E 's/^Types:.*/Types: deb deb-src/' "$f" > "$apt_dir/$(basename "$f")"
+    [ -f "$f" ] || continue
+    # One stanza per paragraph; the security archive names its suite <suite>-security.
+    awk -v suite="$suite" 'BEGIN { RS = ""; ORS = "\n\n" } {
+      sub(/Types:[^\n]*/, "Types: deb-src")
+      s = ($0 ~ /URIs:[^\n]*security/) ? suite "-security" : suite
+      sub(/Suites:[^\n]*/, "Suites: " s)
+      print }' "$f" > "$apt_dir/$(basename "$f")"
   done
   if [ -f /etc/apt/sources.list ]; then
-    sed -nE 's/^deb (.*)/deb-src \1/p' /etc/apt/sources.list > "$apt_dir/extra.list"
+    sed -nE "s/^deb ([^ ]+) [^ ]+ (.*)/deb-src \1 $suite \2/p" /etc/apt/sources.list | sort -u > "$apt_dir/extra.list"
   fi
-  apt_opts=(-o "Dir::Etc::SourceParts=$apt_dir" -o Dir::Etc::SourceList=/dev/null -o "Dir::State::Lists=$apt_dir/lists")
-  apt-get -qq "${apt_opts[@]}" update >/dev/null 2>&1
-  (cd "$deps/download" && apt-get -qq "${apt_opts[@]}" source --download-only imgui >/dev/null 2>&1)
-  tarball=$(ls "$deps"/download/imgui_*.orig.tar.* | head -n 1)
-  rm -rf "$imgui_dir" && mkdir -p "$imgui_dir"
-  tar -xf "$tarball" -C "$imgui_dir" --strip-components=1
-  [ -f "$imgui_dir/imgui.h" ] || { echo "setup: the Dear ImGui sources did not unpack as expected" >&2; exit 1; }
-fi
+  local apt_opts=(-o "Dir::Etc::SourceParts=$apt_dir" -o Dir::Etc::SourceList=/dev/null -o "Dir::State::Lists=$apt_dir/lists")
+  apt-get -qq "${apt_opts[@]}" update >/dev/null 2>&1 || true
+  (cd "$deps/download-$package" && rm -rf ./* && apt-get -qq "${apt_opts[@]}" source --download-only "$package" >/dev/null 2>&1)
+  rm -rf "$dest"
+  if [ "$form" = patched ]; then
+    # dpkg-source applies Debian's patches (cpp-httplib's CVE fixes) while unpacking.
+    dpkg-source --no-check -x "$(ls "$deps/download-$package"/*.dsc | head -n 1)" "$dest" >/dev/null
+  else
+    mkdir -p "$dest" && tar -xf "$(ls "$deps/download-$package"/*.orig.tar.* | head -n 1)" -C "$dest" --strip-components=1
+  fi
+  [ -f "$dest/$check" ] || { echo "setup: the $package sources did not unpack as expected" >&2; exit 1; }
+}
+fetch_source imgui bookworm build/_deps/imgui imgui.h orig
+fetch_source cpp-httplib trixie build/_deps/cpp-httplib httplib.h patched

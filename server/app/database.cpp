@@ -1,9 +1,12 @@
 #include "database.h"
 
+#include "names.h"
+
 #include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <map>
+#include <regex>
 #include <vector>
 
 namespace pw::server {
@@ -112,6 +115,14 @@ const std::vector<const char*>& Migrations() {
         retired_at INTEGER NOT NULL);
       ALTER TABLE submissions ADD COLUMN removed_at INTEGER;  -- an organiser removed this entry
       )sql",
+      // 3: alias keys become confusable skeletons of the NFKC case fold (names.h),
+      //    recomputed in C++ by RekeyAliases; expired sessions are purged by time
+      R"sql(
+      ALTER TABLE racers ADD COLUMN alias_look TEXT NOT NULL DEFAULT '';  -- case fold of the skeleton
+      CREATE INDEX racers_by_look ON racers(alias_look);
+      CREATE INDEX sessions_by_expiry ON sessions(expires_at);
+      CREATE INDEX sessions_by_racer ON sessions(racer_id);
+      )sql",
   };
   return m;
 }
@@ -126,12 +137,36 @@ std::unique_ptr<SQLite::Database> OpenDatabase(const std::string& path) {
   return db;
 }
 
+// Alias keys as names.h computes them. Two old aliases that now look alike
+// keep apart by the later one's id (it signs in by its old exact key).
+void RekeyAliases(SQLite::Database& db) {
+  std::vector<std::pair<int64_t, std::string>> racers;
+  SQLite::Statement q(db, "SELECT id, alias FROM racers ORDER BY id");
+  while (q.executeStep()) racers.emplace_back(q.getColumn(0).getInt64(), q.getColumn(1).getString());
+  db.exec("UPDATE racers SET alias_key = '#' || id");
+  for (const auto& [id, alias] : racers) {
+    std::string key = AliasKey(alias);
+    SQLite::Statement taken(db, "SELECT 1 FROM racers WHERE alias_key = ?");
+    taken.bind(1, key);
+    if (key.empty() || taken.executeStep()) {
+      std::fprintf(stderr, "pitwall: racer %lld's alias looks like another's; it keeps a private key\n", static_cast<long long>(id));
+      key.assign(1, '#').append(std::to_string(id)).append(1, ':').append(alias);
+    }
+    SQLite::Statement u(db, "UPDATE racers SET alias_key = ?, alias_look = ? WHERE id = ?");
+    u.bind(1, key);
+    u.bind(2, AliasLook(alias));
+    u.bind(3, id);
+    u.exec();
+  }
+}
+
 int Migrate(SQLite::Database& db) {
   int version = db.execAndGet("PRAGMA user_version").getInt();
   const auto& all = Migrations();
   while (version < static_cast<int>(all.size())) {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     db.exec(all[static_cast<size_t>(version)]);
+    if (version + 1 == 3) RekeyAliases(db);
     ++version;
     db.exec("PRAGMA user_version = " + std::to_string(version));
     tx.commit();
@@ -161,18 +196,28 @@ std::string Rfc3339(int64_t epoch_ms) {
 }
 
 bool ParseRfc3339(const std::string& text, int64_t& epoch_ms) {
-  int y, mo, d, h, mi;
-  double s;
-  char tail[16] = {0};
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%lf%15s", &y, &mo, &d, &h, &mi, &s, tail) < 6) return false;
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s < 0 || s >= 61) return false;
+  // YYYY-MM-DDTHH:MM:SS[.fraction](Z|+hh:mm|-hh:mm), every field checked: no
+  // 2027-02-30, no 24:00, no leap seconds, years 1970 to 9999.
+  static const std::regex form(R"(^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$)");
+  if (text.size() > 40) return false;
+  std::smatch m;
+  if (!std::regex_match(text, m, form)) return false;
+  const int y = std::stoi(m[1]), mo = std::stoi(m[2]), d = std::stoi(m[3]), h = std::stoi(m[4]), mi = std::stoi(m[5]), s = std::stoi(m[6]);
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > days[mo - 1] + (mo == 2 && leap ? 1 : 0) || h > 23 || mi > 59 || s > 59) return false;
+  int ms = 0;
+  if (m[7].matched) {
+    std::string frac = m[7].str().substr(1);
+    frac.resize(3, '0');
+    ms = std::stoi(frac.substr(0, 3));
+  }
   int offset_min = 0;
-  const std::string t = tail;
-  if (t == "Z" || t == "z") offset_min = 0;
-  else if (t.size() == 6 && (t[0] == '+' || t[0] == '-') && t[3] == ':') {
-    offset_min = (std::stoi(t.substr(1, 2)) * 60 + std::stoi(t.substr(4, 2))) * (t[0] == '-' ? -1 : 1);
-  } else {
-    return false;
+  const std::string zone = m[8];
+  if (zone != "Z" && zone != "z") {
+    const int oh = std::stoi(zone.substr(1, 2)), om = std::stoi(zone.substr(4, 2));
+    if (oh > 23 || om > 59) return false;
+    offset_min = (oh * 60 + om) * (zone[0] == '-' ? -1 : 1);
   }
   std::tm tm{};
   tm.tm_year = y - 1900;
@@ -180,9 +225,9 @@ bool ParseRfc3339(const std::string& text, int64_t& epoch_ms) {
   tm.tm_mday = d;
   tm.tm_hour = h;
   tm.tm_min = mi;
-  tm.tm_sec = 0;
+  tm.tm_sec = s;
   const std::time_t secs = timegm(&tm);
-  epoch_ms = static_cast<int64_t>(secs) * 1000 + static_cast<int64_t>(s * 1000.0 + 0.5) - static_cast<int64_t>(offset_min) * 60000;
+  epoch_ms = static_cast<int64_t>(secs) * 1000 + ms - static_cast<int64_t>(offset_min) * 60000;
   return true;
 }
 

@@ -1,8 +1,10 @@
 #include "http_util.h"
 
+#include <algorithm>
 #include <regex>
 
 #include "database.h"
+#include "names.h"
 
 namespace pw::server {
 
@@ -14,18 +16,42 @@ void Problem(httplib::Response& res, int status, const std::string& type, const 
     for (const FieldError& e : errors) body["errors"].push_back({{"field", e.field}, {"message", e.message}});
   }
   res.status = status;
-  res.set_content(body.dump(), "application/problem+json");
+  // Invalid UTF-8 that reached a message is replaced, never thrown.
+  res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/problem+json");
 }
 
 void WriteJson(httplib::Response& res, int status, const json& body) {
   res.status = status;
-  res.set_content(body.dump(), "application/json");
+  res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
+}
+
+size_t JsonDepth(std::string_view text) {
+  size_t depth = 0, deepest = 0;
+  bool in_string = false, escaped = false;
+  for (const char c : text) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
 }
 
 std::optional<json> JsonBody(const httplib::Request& req, httplib::Response& res) {
   const std::string type = req.get_header_value("Content-Type");
   if (!type.empty() && type.rfind("application/json", 0) != 0) {
     Problem(res, 415, "unsupported-media-type", "Unsupported media type", "send the body as application/json, not " + type);
+    return std::nullopt;
+  }
+  if (JsonDepth(req.body) > kMaxJsonDepth) {
+    Problem(res, 400, "malformed-json", "Malformed JSON", "the request body nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
     return std::nullopt;
   }
   json body = json::parse(req.body, nullptr, false);
@@ -57,6 +83,10 @@ std::optional<std::string> FieldReader::String(const std::string& field, bool re
     return std::nullopt;
   }
   std::string v = body[field].get<std::string>();
+  if (!IsValidUtf8(v) || std::any_of(v.begin(), v.end(), [](unsigned char c) { return (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f; })) {
+    errors.push_back({field, "must be text without control characters"});
+    return std::nullopt;
+  }
   // Length in characters (UTF-8 code points), not bytes.
   size_t chars = 0;
   for (unsigned char c : v) chars += (c & 0xC0) != 0x80;

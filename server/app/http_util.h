@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "pitwall/rules.h"
@@ -20,7 +21,11 @@ void Problem(httplib::Response& res, int status, const std::string& type, const 
              const std::vector<FieldError>& errors = {});
 void WriteJson(httplib::Response& res, int status, const json& body);
 
-/// Parses the request body as a JSON object, or writes a 400/415 problem and returns nothing.
+/// How deeply a JSON text nests arrays and objects (a scan, no parse).
+size_t JsonDepth(std::string_view text);
+inline constexpr size_t kMaxJsonDepth = 32;
+
+/// Parses the request body as a JSON object (at most kMaxJsonDepth deep), or writes a 400/415 problem and returns nothing.
 std::optional<json> JsonBody(const httplib::Request& req, httplib::Response& res);
 
 /// A route template such as /api/v1/races/{race_id}/leaderboard becomes a

@@ -1,11 +1,21 @@
 #include "league.h"
 
+#include <algorithm>
+#include <thread>
+
 #include "database.h"
 #include "pitwall/track_io.h"
 
 namespace pw::server {
 
-League::League(ServerConfig config) : config_(std::move(config)) {}
+League::Guards::Guards(const ServerConfig& c)
+    : signin(20, c.signin_per_minute),
+      registration(10, c.register_per_hour / 60.0),
+      writes(120, c.writes_per_minute),
+      signin_failures(c.signin_free_failures, 300),
+      hash_slots(std::clamp(c.hash_concurrency > 0 ? c.hash_concurrency : static_cast<int>(std::thread::hardware_concurrency()) - 1, 1, 256)) {}
+
+League::League(ServerConfig config) : config_(std::move(config)), guards_(config_) {}
 
 SQLite::Database& League::db() const { return ThreadConnection(db_path()); }
 

@@ -6,28 +6,51 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <semaphore>
 #include <string>
+#include <vector>
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include "events.h"
+#include "http_edge.h"
+#include "rate_limiter.h"
 #include "pitwall/rules.h"
 #include "pitwall/track.h"
 
 namespace pw::server {
 
+/// Every limit here is a `pitwall serve` option; docs/SECURITY.md lists them.
 struct ServerConfig {
   std::string host = "127.0.0.1";
   int port = 8080;
   std::string data_dir = "./data";
   int workers = 0;               ///< 0: the number of cores
-  int http_threads = 64;
-  int max_streams = 32;          ///< concurrent SSE connections
+  int http_threads = 32;         ///< threads serving requests (live streams have their own)
+  int max_connections = 4096;    ///< open client sockets
+  int head_timeout_ms = 10'000;  ///< a whole request head, from its first byte
+  int idle_timeout_ms = 5'000;   ///< keep-alive between requests
+  int body_timeout_ms = 60'000;  ///< a large body (model upload)
+  size_t max_json_bytes = 1u << 20;        ///< JSON request bodies
+  size_t max_upload_bytes = 8u << 20;      ///< model uploads (the gate's own limit)
+  size_t max_anonymous_body_bytes = 64u << 10;  ///< bodies sent without a session
+  size_t body_budget_bytes = 64u << 20;    ///< all large bodies being read at once
+  int max_streams = 64;          ///< concurrent SSE connections
+  int max_streams_per_client = 4;
+  int stream_lifetime_s = 600;   ///< then the stream ends and the client reconnects
   int invite_attempts_per_minute = 10;  ///< invitation look-ups per client
+  int signin_per_minute = 10;    ///< per client address (burst: 20)
+  int signin_free_failures = 5;  ///< per alias, before the backoff doubles each time
+  int register_per_hour = 30;    ///< per client address (burst: 10)
+  int writes_per_minute = 600;   ///< other writes (POST/PATCH/PUT/DELETE) per client (burst: 120)
+  int hash_concurrency = 0;      ///< argon2id hashes at once (0: cores - 1, at least 1)
+  int hash_wait_ms = 5'000;      ///< a sign-in waits this long for a slot, then 503
+  std::vector<std::string> trusted_proxies;  ///< peers whose X-Forwarded-For is believed
   std::string public_dir;        ///< static files (public/), "" for none
   std::string app_dir;           ///< the browser app's build output, "" for none
   bool seed_demo = true;
@@ -82,12 +105,29 @@ class League {
   void ClearProgress(int64_t submission_id);
 
   void WakeWorkers() { queue_cv_.notify_all(); }
+
+  /// The rate limits and shared budgets of the HTTP edge.
+  struct Guards {
+    explicit Guards(const ServerConfig& c);
+    TokenBuckets signin, registration, writes;
+    FailureBackoff signin_failures;
+    std::counting_semaphore<256> hash_slots;
+    std::mutex mu;
+    std::map<std::string, int> streams_by_client;
+    size_t body_bytes_reading = 0;
+  };
+  Guards& guards() { return guards_; }
+  /// The HTTP edge's connection figures (for /health); set by the server.
+  std::function<EdgeStats()> edge_stats;
+  /// A one-time token that makes a signed-in racer the first admin; "" once there is one.
+  std::string admin_setup_token_hash;
   void WaitForWork(int ms);
   std::atomic<bool> stopping{false};
   std::atomic<int> open_streams{0};
 
  private:
   ServerConfig config_;
+  Guards guards_;
   EventBroker events_;
   std::mutex mu_;
   std::map<int64_t, std::shared_ptr<RaceInfo>> races_;

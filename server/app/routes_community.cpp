@@ -4,6 +4,7 @@
 #include <regex>
 
 #include "api.h"
+#include "edge_policy.h"
 #include "database.h"
 #include "race_settings.h"
 #include "rate_limiter.h"
@@ -73,9 +74,9 @@ void AddCommunityRoutes(Api& api) {
   League& league = api.league();
   auto limiter = std::make_shared<RateLimiter>(league.config().invite_attempts_per_minute, 60'000);
   // Every look at a token counts against the client's budget.
-  auto limited = [limiter](const httplib::Request& req, httplib::Response& res) {
+  auto limited = [limiter, &league](const httplib::Request& req, httplib::Response& res) {
     int retry = 0;
-    if (limiter->Allow(req.remote_addr, NowMs(), retry)) return false;
+    if (limiter->Allow(ClientAddress(req, league.config()), NowMs(), retry)) return false;
     res.set_header("Retry-After", std::to_string(retry));
     res.set_header("Referrer-Policy", "no-referrer");
     Problem(res, 429, "too-many-attempts", "Too many invitation attempts", "wait " + std::to_string(retry) + " s before trying another invitation link");

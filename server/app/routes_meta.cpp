@@ -54,7 +54,12 @@ void AddMetaRoutes(Api& api) {
   });
   api.Add("GET", "/api/v1/health", [&league](const httplib::Request&, httplib::Response& res) {
     const int queued = league.db().execAndGet("SELECT COUNT(*) FROM submissions WHERE status = 'QUEUED'").getInt();
-    WriteJson(res, 200, {{"status", "ok"}, {"queued", queued}, {"live_streams", league.open_streams.load()}});
+    json out = {{"status", "ok"}, {"queued", queued}, {"live_streams", league.open_streams.load()}};
+    if (league.edge_stats) {
+      const EdgeStats e = league.edge_stats();
+      out["connections"] = {{"open", e.connections}, {"idle", e.parked}, {"busy_workers", e.busy_workers}, {"queued", e.queued}};
+    }
+    WriteJson(res, 200, out);
   });
 }
 

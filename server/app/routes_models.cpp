@@ -98,8 +98,10 @@ void AddModelRoutes(Api& api) {
     auto racer = api.RequireRacer(req, res);
     if (!racer) return;
     std::string name = req.has_param("name") ? req.get_param_value("name") : "model";
-    if (name.empty() || name.size() > 64)
-      return Problem(res, 422, "validation", "Invalid model name", "the name must be 1 to 64 characters", {{"name", "must be 1 to 64 characters"}});
+    const json query = {{"name", name}};
+    FieldReader names{query, {}};
+    if (!names.String("name", true, 1, 64))
+      return Problem(res, 422, "validation", "Invalid model name", "the name must be 1 to 64 characters of text", names.errors);
     const models::ModelReport report = models::InspectModel(req.body);
     if (!report.accepted()) {
       std::vector<FieldError> errors;

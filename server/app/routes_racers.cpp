@@ -1,8 +1,13 @@
 // Racers: registration, sessions (bearer tokens), the racing terms.
+#include <sodium.h>
+
 #include <algorithm>
 
 #include "api.h"
 #include "database.h"
+#include "names.h"
+
+#include <chrono>
 
 namespace pw::server {
 namespace {
@@ -16,16 +21,26 @@ json RacerJson(const Racer& r) {
   return {{"id", r.id}, {"alias", r.alias}, {"role", r.role}, {"terms_accepted", r.terms_accepted}, {"created_at", Rfc3339(r.created_at)}};
 }
 
-std::string AliasKey(const std::string& alias) {
-  std::string key = alias;
-  std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return key;
-}
+// argon2id takes 64 MiB and tens of milliseconds of a core: at most
+// hash_concurrency run at once, and a request waits a bounded time for a turn.
+class HashSlot {
+ public:
+  explicit HashSlot(League& league)
+      : league_(league), held_(league.guards().hash_slots.try_acquire_for(std::chrono::milliseconds(league.config().hash_wait_ms))) {}
+  ~HashSlot() {
+    if (held_) league_.guards().hash_slots.release();
+  }
+  HashSlot(const HashSlot&) = delete;
+  bool held() const { return held_; }
 
-// Printable text only, no leading or trailing space.
-bool AliasCharactersOk(const std::string& a) {
-  if (a.empty() || a.front() == ' ' || a.back() == ' ') return false;
-  return std::none_of(a.begin(), a.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; });
+ private:
+  League& league_;
+  bool held_;
+};
+
+void Busy(httplib::Response& res) {
+  res.set_header("Retry-After", "2");
+  Problem(res, 503, "busy", "Server busy", "too many sign-ins at once; retry in a few seconds");
 }
 
 }  // namespace
@@ -37,26 +52,38 @@ void AddRacerRoutes(Api& api) {
     auto body = JsonBody(req, res);
     if (!body) return;
     FieldReader f{*body, {}};
-    const auto alias = f.String("alias", true, 2, 32);
+    const auto raw_alias = f.String("alias", true, 1, 64);
+    AliasCheck alias;
+    if (raw_alias) {
+      alias = CheckAlias(*raw_alias);
+      if (!alias.error.empty()) f.errors.push_back({"alias", alias.error});
+    }
     const auto password = f.String("password", true, 8, 256);
-    if (alias && !AliasCharactersOk(*alias)) f.errors.push_back({"alias", "may not start or end with a space or contain control characters"});
     if (!f.errors.empty()) return Problem(res, 422, "validation", "Invalid racer", "the racer could not be registered", f.errors);
-    const std::string hash = HashPassword(*password);  // slow on purpose: outside the transaction
+    std::string hash;
+    {
+      HashSlot slot(league);
+      if (!slot.held()) return Busy(res);
+      hash = HashPassword(*password);  // slow on purpose: outside the transaction
+    }
     SQLite::Database& db = league.db();
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement taken(db, "SELECT 1 FROM racers WHERE alias_key = ?");
-    taken.bind(1, AliasKey(*alias));
+    SQLite::Statement taken(db, "SELECT alias FROM racers WHERE alias_key = ? OR alias_look = ?");
+    taken.bind(1, alias.key);
+    taken.bind(2, alias.look);
     if (taken.executeStep())
-      return Problem(res, 409, "alias-taken", "Alias taken", "the alias '" + *alias + "' is already registered (aliases ignore case)",
+      return Problem(res, 409, "alias-taken", "Alias taken",
+                     "the alias '" + alias.alias + "' is taken, or looks the same as one that is (aliases ignore case and look-alike letters)",
                      {{"alias", "is already taken"}});
-    const bool first = db.execAndGet("SELECT COUNT(*) FROM racers WHERE is_demo = 0").getInt() == 0;
-    Racer r{0, *alias, first ? "admin" : "racer", false, NowMs()};
-    SQLite::Statement ins(db, "INSERT INTO racers (alias, alias_key, password_hash, role, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id");
+    // Nobody becomes an admin by registering: see OfferAdminSetup (server.cpp).
+    Racer r{0, alias.alias, "racer", false, NowMs()};
+    SQLite::Statement ins(db, "INSERT INTO racers (alias, alias_key, password_hash, role, created_at, alias_look) VALUES (?, ?, ?, ?, ?, ?) RETURNING id");
     ins.bind(1, r.alias);
-    ins.bind(2, AliasKey(r.alias));
+    ins.bind(2, alias.key);
     ins.bind(3, hash);
     ins.bind(4, r.role);
     ins.bind(5, r.created_at);
+    ins.bind(6, alias.look);
     ins.executeStep();
     r.id = ins.getColumn(0).getInt64();
     ins.reset();
@@ -72,17 +99,41 @@ void AddRacerRoutes(Api& api) {
     const auto alias = f.String("alias", true, 1, 64);
     const auto password = f.String("password", true, 1, 256);
     if (!f.errors.empty()) return Problem(res, 422, "validation", "Invalid sign-in", "alias and password are required", f.errors);
+    const std::string key = AliasKey(*alias);
+    // Guessing one racer's password gets slower with every miss, from any address.
+    int retry = 0;
+    League::Guards& guards = league.guards();
+    if (!guards.signin_failures.MayTry(key, NowMs(), retry)) {
+      res.set_header("Retry-After", std::to_string(retry));
+      return Problem(res, 429, "rate-limited", "Too many failed sign-ins",
+                     "too many wrong passwords for this alias; retry in " + std::to_string(retry) + " s");
+    }
     SQLite::Database& db = league.db();
     SQLite::Statement q(db, "SELECT id, alias, role, terms_accepted_at IS NOT NULL, created_at, password_hash, is_demo FROM racers WHERE alias_key = ?");
-    q.bind(1, AliasKey(*alias));
+    q.bind(1, key);
     // Unknown aliases cost the same time as wrong passwords: nothing to learn from timing.
     static const std::string dummy = HashPassword("pitwall-dummy-password");
+    // Read the row and let the statement go before the slow part: an open
+    // read would hold a snapshot that later writes on this connection must upgrade.
     const bool found = q.executeStep();
     const std::string hash = found ? q.getColumn(5).getString() : dummy;
-    const bool ok = VerifyPassword(hash, *password) && found && q.getColumn(6).getInt() == 0;
-    if (!ok) return Problem(res, 401, "invalid-credentials", "Sign-in failed", "the alias or the password is wrong");
-    Racer r{q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(), q.getColumn(3).getInt() != 0,
-            q.getColumn(4).getInt64()};
+    const bool demo = found && q.getColumn(6).getInt() != 0;
+    Racer r;
+    if (found)
+      r = Racer{q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(), q.getColumn(3).getInt() != 0,
+                q.getColumn(4).getInt64()};
+    q.reset();
+    bool verified = false;
+    {
+      HashSlot slot(league);
+      if (!slot.held()) return Busy(res);
+      verified = VerifyPassword(hash, *password);
+    }
+    if (!(verified && found && !demo)) {
+      guards.signin_failures.Failed(key, NowMs());
+      return Problem(res, 401, "invalid-credentials", "Sign-in failed", "the alias or the password is wrong");
+    }
+    guards.signin_failures.Succeeded(key);
     const std::string token = NewToken();
     const int64_t now = NowMs();
     SQLite::Statement ins(db, "INSERT INTO sessions (token_hash, racer_id, created_at, expires_at) VALUES (?, ?, ?, ?)");
@@ -105,6 +156,85 @@ void AddRacerRoutes(Api& api) {
     q.bind(2, hash);
     q.exec();
     res.status = 204;
+  });
+
+  // Sign out everywhere: every session of this racer ends, this one too.
+  api.Add("DELETE", "/api/v1/sessions", [&api, &league](const httplib::Request& req, httplib::Response& res) {
+    auto racer = api.RequireRacer(req, res);
+    if (!racer) return;
+    SQLite::Statement q(league.db(), "UPDATE sessions SET revoked_at = ? WHERE racer_id = ? AND revoked_at IS NULL");
+    q.bind(1, NowMs());
+    q.bind(2, racer->id);
+    const int ended = q.exec();
+    WriteJson(res, 200, {{"ended_sessions", ended}});
+  });
+
+  // A new password ends every other session (this one stays signed in).
+  api.Add("POST", "/api/v1/me/password", [&api, &league](const httplib::Request& req, httplib::Response& res) {
+    std::string token_hash;
+    auto racer = Authenticate(league.db(), req, &token_hash);
+    if (!racer) {
+      api.RequireRacer(req, res);
+      return;
+    }
+    auto body = JsonBody(req, res);
+    if (!body) return;
+    FieldReader f{*body, {}};
+    const auto current = f.String("current_password", true, 1, 256);
+    const auto next = f.String("new_password", true, 8, 256);
+    if (!f.errors.empty()) return Problem(res, 422, "validation", "Invalid password change", "the password was not changed", f.errors);
+    SQLite::Database& db = league.db();
+    SQLite::Statement q(db, "SELECT password_hash FROM racers WHERE id = ?");
+    q.bind(1, racer->id);
+    if (!q.executeStep()) return api.RequireRacer(req, res), void();
+    const std::string stored = q.getColumn(0).getString();
+    q.reset();
+    std::string hash;
+    {
+      HashSlot slot(league);
+      if (!slot.held()) return Busy(res);
+      if (!VerifyPassword(stored, *current))
+        return Problem(res, 403, "wrong-password", "Wrong password", "the current password is wrong; the password was not changed",
+                       {{"current_password", "is wrong"}});
+      hash = HashPassword(*next);
+    }
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement u(db, "UPDATE racers SET password_hash = ? WHERE id = ?");
+    u.bind(1, hash);
+    u.bind(2, racer->id);
+    u.exec();
+    SQLite::Statement end(db, "UPDATE sessions SET revoked_at = ? WHERE racer_id = ? AND token_hash != ? AND revoked_at IS NULL");
+    end.bind(1, NowMs());
+    end.bind(2, racer->id);
+    end.bind(3, token_hash);
+    const int ended = end.exec();
+    tx.commit();
+    WriteJson(res, 200, {{"ended_sessions", ended}});
+  });
+
+  // The first admin: a racer presents the one-time token the server printed.
+  api.Add("POST", "/api/v1/admin/claim", [&api, &league](const httplib::Request& req, httplib::Response& res) {
+    auto racer = api.RequireRacer(req, res);
+    if (!racer) return;
+    auto body = JsonBody(req, res);
+    if (!body) return;
+    FieldReader f{*body, {}};
+    const auto token = f.String("setup_token", true, 1, 128);
+    if (!f.errors.empty()) return Problem(res, 422, "validation", "Invalid claim", "send {\"setup_token\": \"...\"}", f.errors);
+    {
+      std::lock_guard<std::mutex> lock(league.guards().mu);
+      const std::string given = Sha256Hex(*token);
+      std::string& expected = league.admin_setup_token_hash;
+      if (expected.empty() || sodium_memcmp(given.data(), expected.data(), given.size()) != 0 || given.size() != expected.size())
+        return Problem(res, 403, "forbidden", "Not a setup token",
+                       "the setup token is wrong or was used already (an admin can run: pitwall admin grant <alias>)");
+      expected.clear();
+    }
+    SQLite::Statement u(league.db(), "UPDATE racers SET role = 'admin' WHERE id = ?");
+    u.bind(1, racer->id);
+    u.exec();
+    racer->role = "admin";
+    WriteJson(res, 200, RacerJson(*racer));
   });
 
   api.Add("GET", "/api/v1/me", [&api](const httplib::Request& req, httplib::Response& res) {

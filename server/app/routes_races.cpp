@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include "api.h"
+#include "edge_policy.h"
 #include "race_settings.h"
 #include "database.h"
 #include "pitwall/track_io.h"
@@ -211,7 +212,8 @@ void AddRaceRoutes(Api& api) {
     if (!racer) return;
     auto body = JsonBody(req, res);
     if (!body) return;
-    const std::string kind = body->value("kind", std::string("LEAGUE"));
+    FieldReader kinds{*body, {}};
+    const std::string kind = kinds.String("kind", false, 1, 20).value_or(kinds.errors.empty() ? "LEAGUE" : "");
     if (kind != "LEAGUE" && kind != "COMMUNITY")
       return Problem(res, 422, "validation", "Invalid race", "kind must be LEAGUE or COMMUNITY", {{"kind", "must be LEAGUE or COMMUNITY"}});
     if (kind == "LEAGUE" && !racer->admin())
@@ -465,11 +467,24 @@ void AddRaceRoutes(Api& api) {
     const auto racer = race && race->kind != "LEAGUE" ? api.OptionalRacer(req) : std::nullopt;
     if (!race || !league.CanViewLeaderboard(*race, racer ? racer->id : 0))
       return Problem(res, 404, "not-found", "No such race", "there is no race " + req.matches[1].str());
-    if (league.open_streams.fetch_add(1) >= league.config().max_streams) {
-      --league.open_streams;
-      res.set_header("Retry-After", "5");
-      return Problem(res, 503, "too-many-streams", "Too many live streams",
-                     "the server follows at most " + std::to_string(league.config().max_streams) + " live streams at once; retry shortly");
+    // Live streams hold a thread each: a cap for the server, a smaller one per client.
+    const std::string client = ClientAddress(req, league.config());
+    League::Guards& guards = league.guards();
+    {
+      std::lock_guard<std::mutex> lock(guards.mu);
+      int& mine = guards.streams_by_client[client];
+      if (mine >= league.config().max_streams_per_client || league.open_streams >= league.config().max_streams) {
+        if (mine == 0) guards.streams_by_client.erase(client);
+        const bool personal = mine >= league.config().max_streams_per_client;
+        res.set_header("Retry-After", "5");
+        return Problem(res, personal ? 429 : 503, "too-many-streams", "Too many live streams",
+                       personal ? "this client already follows " + std::to_string(league.config().max_streams_per_client) +
+                                      " live streams; close one first"
+                                : "the server follows at most " + std::to_string(league.config().max_streams) +
+                                      " live streams at once; retry shortly");
+      }
+      ++mine;
+      ++league.open_streams;
     }
     auto last = std::make_shared<int64_t>(league.events().LastId(race_id));
     if (req.has_header("Last-Event-ID")) {
@@ -478,28 +493,62 @@ void AddRaceRoutes(Api& api) {
       } catch (...) {
       }
     }
-    auto greeted = std::make_shared<bool>(false);
+    struct StreamState {
+      bool greeted = false;
+      int64_t ends_at_ms = 0;
+      int64_t next_check_ms = 0;
+    };
+    auto state = std::make_shared<StreamState>();
+    state->ends_at_ms = NowMs() + int64_t{league.config().stream_lifetime_s} * 1000;
+    const std::string authorization = req.get_header_value("Authorization");
     PublicCors(res);
     res.set_header("Cache-Control", "no-cache");
     res.set_chunked_content_provider(
         "text/event-stream",
-        [&league, race_id, last, greeted](size_t, httplib::DataSink& sink) {
-          if (league.stopping) return false;
-          if (!*greeted) {
-            *greeted = true;
+        [&league, race_id, last, state, authorization](size_t, httplib::DataSink& sink) {
+          if (league.stopping || !sink.is_writable()) return false;
+          if (!state->greeted) {
+            state->greeted = true;
             const std::string hello = "retry: 3000\nevent: hello\ndata: " + json{{"revision", league.Revision(race_id)}}.dump() + "\n\n";
             return sink.write(hello.data(), hello.size());
           }
-          const auto events = league.events().WaitAfter(race_id, *last, 15000);
+          // A stream lives a bounded time (EventSource reconnects with Last-Event-ID),
+          // and access is checked again while it is open: a race made private, a
+          // racer removed or signed out, and the stream ends.
+          const int64_t now = NowMs();
+          if (now >= state->ends_at_ms) return false;
+          if (now >= state->next_check_ms) {
+            state->next_check_ms = now + 5000;
+            const auto race = league.Race(race_id);
+            if (!race) return false;
+            if (race->kind != "LEAGUE" && race->visibility != "public") {
+              httplib::Request again;
+              if (!authorization.empty()) again.set_header("Authorization", authorization);
+              const auto racer = Authenticate(league.db(), again);
+              if (!racer || !league.IsMember(*race, racer->id)) return false;
+            }
+          }
+          // Short waits, so that a client that left is noticed within a second.
+          const auto events = league.events().WaitAfter(race_id, *last, 1000);
           if (league.stopping || !sink.is_writable()) return false;
-          std::string out = events.empty() ? ": keep-alive\n\n" : "";
+          if (events.empty()) {
+            if (now / 15000 == (now + 1000) / 15000) return true;  // a comment line every 15 s keeps proxies from timing out
+            static const std::string ping = ": keep-alive\n\n";
+            return sink.write(ping.data(), ping.size());
+          }
+          std::string out;
           for (const RaceEvent& e : events) {
             out += "id: " + std::to_string(e.id) + "\nevent: " + e.type + "\ndata: " + e.data + "\n\n";
             *last = e.id;
           }
           return sink.write(out.data(), out.size());
         },
-        [&league](bool) { --league.open_streams; });
+        [&league, client](bool) {
+          std::lock_guard<std::mutex> lock(league.guards().mu);
+          --league.open_streams;
+          auto it = league.guards().streams_by_client.find(client);
+          if (it != league.guards().streams_by_client.end() && --it->second <= 0) league.guards().streams_by_client.erase(it);
+        });
   });
 }
 

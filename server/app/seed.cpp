@@ -4,6 +4,7 @@
 
 #include "auth.h"
 #include "database.h"
+#include "names.h"
 #include "model_gate.h"
 #include "onnx_writer.h"
 #include "pitwall/track_io.h"
@@ -46,13 +47,14 @@ int64_t SeedDemo(League& league) {
   std::vector<std::pair<int64_t, int64_t>> entries;  // racer, model
   for (size_t i = 0; i < std::size(entrants); ++i) {
     const Entrant& e = entrants[i];
-    SQLite::Statement r(db, "INSERT INTO racers (alias, alias_key, password_hash, role, terms_accepted_at, is_demo, created_at) "
-                            "VALUES (?, ?, ?, 'racer', ?, 1, ?) RETURNING id");
+    SQLite::Statement r(db, "INSERT INTO racers (alias, alias_key, password_hash, role, terms_accepted_at, is_demo, created_at, alias_look) "
+                            "VALUES (?, ?, ?, 'racer', ?, 1, ?, ?) RETURNING id");
     r.bind(1, e.alias);
-    r.bind(2, e.alias);
+    r.bind(2, AliasKey(e.alias));
     r.bind(3, HashPassword(NewToken()));  // nobody can sign in as a demo racer
     r.bind(4, now);
     r.bind(5, now);
+    r.bind(6, AliasLook(e.alias));
     r.executeStep();
     const int64_t racer_id = r.getColumn(0).getInt64();
     r.reset();

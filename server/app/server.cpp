@@ -1,7 +1,9 @@
 #include "server.h"
 
 #include <httplib.h>
+#include <malloc.h>
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -12,12 +14,69 @@
 #include "api.h"
 #include "auth.h"
 #include "database.h"
+#include "edge_policy.h"
 #include "evaluator.h"
+#include "http_edge.h"
 #include "seed.h"
 
 namespace pw::server {
 
 void CollectModelFiles(League& league);
+
+namespace {
+
+// Memory that bursts take is given back: large buffers (request bodies,
+// models, password hashes) are mapped on their own and unmapped when freed,
+// few malloc arenas, and a periodic trim (see Housekeeping).
+void TuneProcess() {
+  mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+  mallopt(M_ARENA_MAX, 4);
+  signal(SIGPIPE, SIG_IGN);
+  // Every connection is a file descriptor: take the hard limit.
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
+}
+
+// A fresh server has no admin: it prints a one-time token that makes a
+// signed-in racer the first one (or the operator runs `pitwall admin grant`).
+void OfferAdminSetup(League& league, const std::string& base_url) {
+  if (league.db().execAndGet("SELECT COUNT(*) FROM racers WHERE role = 'admin' AND is_demo = 0").getInt() > 0) return;
+  const std::string token = NewToken();
+  {
+    std::lock_guard<std::mutex> lock(league.guards().mu);
+    league.admin_setup_token_hash = Sha256Hex(token);
+  }
+  std::printf("pitwall: no admin yet. Register, sign in, then claim the admin role once with\n"
+              "  curl -X POST %s/api/v1/admin/claim -H 'Authorization: Bearer <your token>' -H 'Content-Type: application/json' "
+              "-d '{\"setup_token\": \"%s\"}'\n"
+              "  (or run: pitwall admin grant <alias> --data %s)\n",
+              base_url.c_str(), token.c_str(), league.config().data_dir.c_str());
+}
+
+// Expired and long-revoked sessions go; freed memory goes back to the system.
+void Housekeeping(League& league) {
+  int64_t last_purge = 0;
+  while (!league.stopping) {
+    league.WaitForWork(1000);
+    malloc_trim(0);
+    const int64_t now = NowMs();
+    if (now - last_purge < 10 * 60 * 1000) continue;
+    last_purge = now;
+    try {
+      SQLite::Statement q(league.db(), "DELETE FROM sessions WHERE expires_at < ? OR revoked_at < ?");
+      q.bind(1, now);
+      q.bind(2, now - 24 * 3600 * 1000);
+      q.exec();
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "pitwall: purging sessions failed: %s\n", e.what());
+    }
+  }
+}
+
+}  // namespace
 
 int RunServer(const ServerConfig& given) {
   ServerConfig config = given;
@@ -29,6 +88,7 @@ int RunServer(const ServerConfig& given) {
     return 2;
   }
   InitCrypto();
+  TuneProcess();
   League league(config);
   {
     SQLite::Database& db = league.db();
@@ -47,16 +107,19 @@ int RunServer(const ServerConfig& given) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  httplib::Server http;
+  EdgeLimits limits;
+  limits.workers = config.http_threads;
+  limits.stream_workers = config.max_streams;
+  limits.max_connections = config.max_connections;
+  limits.head_timeout_ms = config.head_timeout_ms;
+  limits.idle_timeout_ms = config.idle_timeout_ms;
+  limits.body_timeout_ms = config.body_timeout_ms;
+  limits.buffered_body_bytes = config.max_anonymous_body_bytes;
+  EdgeServer http(limits);
   http.set_tcp_nodelay(true);  // without it a JSON GET runs at ~300 req/s (Nagle + delayed ACK)
-  http.new_task_queue = [threads = config.http_threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
-  // Keep connections: Debian's cpp-httplib listens with a backlog of 5, so every
-  // reconnect under load risks a dropped SYN and a one-second retry.
-  http.set_keep_alive_max_count(1000000);
-  http.set_keep_alive_timeout(30);
-  http.set_payload_max_length(12u * 1024u * 1024u);
-  http.set_read_timeout(10, 0);
-  http.set_write_timeout(10, 0);
+  http.set_payload_max_length(std::max(config.max_json_bytes, config.max_upload_bytes));
+  InstallEdgePolicy(http, league);
+  league.edge_stats = [&http] { return http.Stats(); };
   Api api(http, league);
   AddAllRoutes(api);
   // The browser app's routes all load its shell; invitation pages must never
@@ -103,16 +166,6 @@ int RunServer(const ServerConfig& given) {
     res.set_header("Access-Control-Max-Age", "86400");
     res.status = 204;
   });
-  http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (!res.body.empty()) return;
-    if (res.status == 404) Problem(res, 404, "not-found", "Not found", "nothing at " + req.method + " " + req.path);
-    else if (res.status == 413)
-      Problem(res, 413, "too-large", "Request too large",
-              "the request body is over the server's limit (form-encoded bodies: 8 KB; send JSON as application/json and "
-              "models as application/octet-stream)");
-    else if (res.status == 405) Problem(res, 405, "method-not-allowed", "Method not allowed", req.method + " is not allowed on " + req.path);
-    else if (res.status >= 400) Problem(res, res.status, "http-error", "HTTP error", "the request could not be served");
-  });
   if (!config.app_dir.empty() && std::filesystem::is_directory(config.app_dir)) http.set_mount_point("/", config.app_dir);
   if (!config.public_dir.empty() && std::filesystem::is_directory(config.public_dir)) http.set_mount_point("/", config.public_dir);
 
@@ -126,8 +179,10 @@ int RunServer(const ServerConfig& given) {
     std::fprintf(stderr, "pitwall serve: cannot listen on %s:%d\n", config.host.c_str(), config.port);
     return 2;
   }
+  OfferAdminSetup(league, "http://" + config.host + ":" + std::to_string(port));
   Evaluator evaluator(league);
   evaluator.Start(config.workers);
+  std::thread housekeeping([&league] { Housekeeping(league); });
   std::thread waiter([&] {
     int sig = 0;
     sigwait(&signals, &sig);
@@ -145,6 +200,8 @@ int RunServer(const ServerConfig& given) {
     pthread_kill(waiter.native_handle(), SIGTERM);
   }
   waiter.join();
+  league.WakeWorkers();
+  housekeeping.join();
   std::printf("pitwall: stopped\n");
   return 0;
 }

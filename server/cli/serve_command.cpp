@@ -5,6 +5,7 @@
 
 #include "commands.h"
 #include "database.h"
+#include "names.h"
 #include "server.h"
 
 namespace pw::cli {
@@ -16,7 +17,31 @@ Run AddServeCommand(CLI::App& app) {
   cmd->add_option("--host", config->host, "address to listen on");
   cmd->add_option("--data", config->data_dir, "folder for the SQLite database and stored models");
   cmd->add_option("--workers", config->workers, "evaluation workers (default: the number of cores)")->check(CLI::Range(0, 64));
-  cmd->add_option("--max-streams", config->max_streams, "concurrent live-update streams")->check(CLI::Range(1, 1000));
+  cmd->add_option("--max-streams", config->max_streams, "concurrent live-update streams (each holds a thread)")->check(CLI::Range(1, 4096));
+  cmd->add_option("--max-streams-per-client", config->max_streams_per_client, "live-update streams per client address")
+      ->check(CLI::Range(1, 4096));
+  cmd->add_option("--stream-lifetime", config->stream_lifetime_s, "seconds a live stream lasts before the client reconnects")
+      ->check(CLI::Range(10, 86400));
+  cmd->add_option("--http-threads", config->http_threads, "threads serving requests")->check(CLI::Range(2, 1024));
+  cmd->add_option("--max-connections", config->max_connections, "open client connections")->check(CLI::Range(16, 1000000));
+  cmd->add_option("--head-timeout-ms", config->head_timeout_ms, "time for a whole request head")->check(CLI::Range(100, 600000));
+  cmd->add_option("--idle-timeout-ms", config->idle_timeout_ms, "keep-alive time between requests")->check(CLI::Range(100, 600000));
+  cmd->add_option("--body-timeout-ms", config->body_timeout_ms, "time for a large request body")->check(CLI::Range(100, 3600000));
+  cmd->add_option("--max-json-bytes", config->max_json_bytes, "largest JSON request body")->check(CLI::Range(1024, 1 << 30));
+  cmd->add_option("--max-anonymous-body-bytes", config->max_anonymous_body_bytes, "largest body sent without a session")
+      ->check(CLI::Range(1024, 1 << 24));
+  cmd->add_option("--body-budget-bytes", config->body_budget_bytes, "all large bodies being read at once")->check(CLI::Range(1 << 20, 1 << 30));
+  cmd->add_option("--signin-per-minute", config->signin_per_minute, "sign-in attempts per client address per minute")
+      ->check(CLI::Range(1, 1000000));
+  cmd->add_option("--signin-free-failures", config->signin_free_failures, "wrong passwords per alias before the backoff")
+      ->check(CLI::Range(1, 1000000));
+  cmd->add_option("--register-per-hour", config->register_per_hour, "registrations per client address per hour")
+      ->check(CLI::Range(1, 1000000));
+  cmd->add_option("--writes-per-minute", config->writes_per_minute, "other writes per client address per minute")
+      ->check(CLI::Range(1, 10000000));
+  cmd->add_option("--hash-concurrency", config->hash_concurrency, "password hashes at once (0: cores - 1)")->check(CLI::Range(0, 256));
+  cmd->add_option("--trusted-proxy", config->trusted_proxies,
+                  "address of a reverse proxy whose X-Forwarded-For names the client (repeatable)");
   cmd->add_option("--public", config->public_dir, "static files to serve (public/)");
   cmd->add_option("--invite-attempts", config->invite_attempts_per_minute, "invitation look-ups allowed per client per minute")
       ->check(CLI::Range(1, 100000));
@@ -50,8 +75,8 @@ Run AddAdminCommand(CLI::App& app) {
     }
     auto db = server::OpenDatabase(path);
     server::Migrate(*db);
-    SQLite::Statement q(*db, "UPDATE racers SET role = 'admin' WHERE alias_key = lower(?) AND is_demo = 0");
-    q.bind(1, o->alias);
+    SQLite::Statement q(*db, "UPDATE racers SET role = 'admin' WHERE alias_key = ? AND is_demo = 0");
+    q.bind(1, server::AliasKey(o->alias));
     if (q.exec() != 1) {
       std::fprintf(stderr, "pitwall admin grant: no racer '%s'\n", o->alias.c_str());
       return 1;

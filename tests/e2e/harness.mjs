@@ -20,8 +20,8 @@ export async function startServer(extra = []) {
   const data = mkdtempSync(join(tmpdir(), 'pitwall-e2e-'));
   const child = spawn(env.binary, ['serve', '--port', '0', '--data', data, '--public', env.publicDir, '--app', env.appDir, '--workers', '2', ...extra],
                       { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
   const port = await new Promise((resolve, reject) => {
-    let out = '';
     const timer = setTimeout(() => reject(new Error('the server did not start:\n' + out)), 90000);
     child.stdout.on('data', (chunk) => {
       out += chunk;
@@ -30,8 +30,10 @@ export async function startServer(extra = []) {
     });
     child.on('exit', (code) => reject(new Error(`the server exited (${code}):\n${out}`)));
   });
+  const token = (out.match(/"setup_token": "([A-Za-z0-9_-]+)"/) || [])[1];
   return {
     url: `http://127.0.0.1:${port}`,
+    setupToken: token,  // makes one signed-in racer the admin (POST /api/v1/admin/claim)
     async stop() { child.kill('SIGTERM'); await new Promise((r) => child.on('close', r)); rmSync(data, { recursive: true, force: true }); },
   };
 }
@@ -46,14 +48,26 @@ export async function launch() {
 
 export async function ui(page) { return page.evaluate(() => window.pitwallUi); }
 
-/// Waits until the app's probe satisfies `predicate` (evaluated in the page).
+/// Waits until the app's probe satisfies `predicate`, an expression over
+/// `window.pitwallUi` (and `window.pitwallClipboard`). It is evaluated here in
+/// node on a copy of the probe: the app's Content-Security-Policy forbids
+/// evaluating strings in the page, as it should.
 export async function until(page, predicate, what, timeout = 30000) {
-  try {
-    await page.waitForFunction(predicate, null, { timeout, polling: 50 });
-  } catch (e) {
-    const probe = await ui(page).catch(() => null);
-    throw new Error(`timed out waiting for ${what}; the app shows: ${JSON.stringify(probe).slice(0, 2000)}`);
+  const test = new Function('window', `return (${predicate});`);
+  const deadline = Date.now() + timeout;
+  let probe = null;
+  for (;;) {
+    probe = await page.evaluate(() => ({ pitwallUi: window.pitwallUi ?? null, pitwallClipboard: window.pitwallClipboard ?? null }))
+      .catch(() => null);
+    try {
+      if (probe && test(probe)) return;
+    } catch (e) {
+      // the probe is not there yet
+    }
+    if (Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, 50));
   }
+  throw new Error(`timed out waiting for ${what}; the app shows: ${JSON.stringify(probe?.pitwallUi ?? null).slice(0, 2000)}`);
 }
 
 /// Clicks the middle of the named widget with the mouse, once the screen has

@@ -43,6 +43,7 @@ async function enter(token, race, starter) {
 before(async () => {
   server = await startServer(['--no-demo']);
   const admin = await racer('steward');
+  assert.equal((await api('POST', '/admin/claim', { setup_token: server.setupToken }, admin)).status, 200);
   league = (await api('POST', '/races', { name: HOSTILE + ' Cup', track_id: 'pitwall_park', closes_at: '2099-01-01T00:00:00Z' }, admin)).body.id;
   hidden = (await api('POST', '/races', { kind: 'COMMUNITY', name: 'Secret Club', track_id: 'pitwall_park', closes_at: '2099-01-01T00:00:00Z' }, admin)).body.id;
   const evil = await racer(HOSTILE);

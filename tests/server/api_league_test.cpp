@@ -31,7 +31,7 @@ class League : public ::testing::Test {
   static void SetUpTestSuite() {
     server_ = new ServerProcess(TempDir("league"));
     admin_ = new ApiClient(*server_);
-    admin_->SignUp("steward");  // the first account: an admin
+    admin_->SignUpAdmin("steward");
   }
   static void TearDownTestSuite() {
     // Every evaluation this test made replays exactly from its trace.
@@ -308,7 +308,7 @@ TEST_F(League, LiveUpdatesArriveOverServerSentEvents) {
 TEST(LiveStreams, AreCapped) {
   ServerProcess server(TempDir("streams"), {"--no-demo", "--max-streams", "1"});
   ApiClient admin(server);
-  admin.SignUp("boss");
+  admin.SignUpAdmin("boss");
   auto race = admin.Post("/api/v1/races", {{"name", "R"}, {"track_id", "pitwall_park"}, {"closes_at", InHours(1)}});
   const std::string events = "/api/v1/races/" + json::parse(race->body)["id"].dump() + "/events";
   std::atomic<bool> open{false}, done{false};
@@ -355,7 +355,7 @@ namespace {
 TEST(Replays, TracesComeOverHttpAndVerifyAndCsvDownloads) {
   ServerProcess server(TempDir("replays"));
   ApiClient admin(server);
-  admin.SignUp("admin");
+  admin.SignUpAdmin("admin");
   auto race = json::parse(admin.Post("/api/v1/races", {{"name", "Replays"}, {"track_id", "harbour_hairpin"}, {"closes_at", "2099-01-01T00:00:00Z"}})->body);
   const std::string rid = race["id"].dump();
   ApiClient racer(server);

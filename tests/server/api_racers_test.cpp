@@ -37,11 +37,78 @@ std::vector<std::string> FieldsOf(const httplib::Result& r) {
   return fields;
 }
 
-TEST_F(Racers, FirstAccountIsAdminTheRestAreRacers) {
+TEST_F(Racers, NobodyIsAdminByRegisteringTheSetupTokenMakesOneOnce) {
   ServerProcess fresh(TempDir("first"));
+  ASSERT_FALSE(fresh.setup_token().empty()) << fresh.startup_output();
+  EXPECT_NE(fresh.startup_output().find("no admin yet"), std::string::npos);
   ApiClient a(fresh), b(fresh);
-  EXPECT_EQ(a.SignUp("founder")["role"], "admin");
+  EXPECT_EQ(a.SignUp("founder")["role"], "racer");
   EXPECT_EQ(b.SignUp("second")["role"], "racer");
+  ExpectProblem(a.Post("/api/v1/races", {{"name", "R"}, {"track_id", "pitwall_park"}, {"closes_at", "2099-01-01T00:00:00Z"}}), 403, "forbidden");
+  ExpectProblem(b.Post("/api/v1/admin/claim", {{"setup_token", "guess"}}), 403, "forbidden");
+  auto claimed = a.Post("/api/v1/admin/claim", {{"setup_token", fresh.setup_token()}});
+  ASSERT_EQ(claimed->status, 200) << claimed->body;
+  EXPECT_EQ(Body(claimed)["role"], "admin");
+  EXPECT_EQ(Body(a.Get("/api/v1/me"))["role"], "admin");
+  // Once: the same token does nothing for anyone else.
+  ExpectProblem(b.Post("/api/v1/admin/claim", {{"setup_token", fresh.setup_token()}}), 403, "forbidden");
+  EXPECT_EQ(Body(b.Get("/api/v1/me"))["role"], "racer");
+  EXPECT_EQ(a.Post("/api/v1/races", {{"name", "R"}, {"track_id", "pitwall_park"}, {"closes_at", "2099-01-01T00:00:00Z"}})->status, 201);
+  // A restarted server with an admin offers no token.
+  fresh.Stop();
+  fresh.Start();
+  EXPECT_TRUE(fresh.setup_token().empty());
+  EXPECT_EQ(fresh.startup_output().find("no admin yet"), std::string::npos);
+}
+
+TEST_F(Racers, AliasesCannotImpersonate) {
+  ApiClient a(*server_), b(*server_);
+  a.SignUp("alice");
+  const char* lookalikes[] = {
+      "alice\u200b",       // zero-width space
+      "\u0430lice",        // Cyrillic a
+      "\u0430\u0406\u0456\u0441\u0435",  // all Cyrillic letters that look like "alice" (capital I as l)
+      "ALICE",              // case
+      "\uff41lice",        // fullwidth a: NFKC makes it "alice"
+      "al\u202eice",       // right-to-left override
+      "ali\u00adce",       // soft hyphen (invisible)
+  };
+  for (const char* raw : lookalikes) {
+    const std::string alias = json::parse(std::string("\"") + raw + "\"").get<std::string>();
+    auto r = b.Post("/api/v1/racers", {{"alias", alias}, {"password", "another password"}});
+    ASSERT_TRUE(r);
+    EXPECT_TRUE(r->status == 409 || r->status == 422) << raw << ": " << r->status << " " << r->body;
+  }
+  // The skeleton also signs in: the alias as typed in another case works.
+  EXPECT_EQ(b.Post("/api/v1/sessions", {{"alias", "ALICE"}, {"password", "a long password"}})->status, 201);
+  // Scripts of their own, and accents, are welcome.
+  EXPECT_EQ(b.Post("/api/v1/racers", {{"alias", "\u0412\u0430\u0441\u044f"}, {"password", "another password"}})->status, 201);  // Вася
+  EXPECT_EQ(b.Post("/api/v1/racers", {{"alias", "\u7530\u4e2d"}, {"password", "another password"}})->status, 201);              // 田中
+  // NFKC: the stored alias is the normalised one.
+  auto r = b.Post("/api/v1/racers", {{"alias", "\uff32\uff41\uff43\uff45\uff52 9"}, {"password", "another password"}});  // fullwidth "Racer"
+  ASSERT_EQ(r->status, 201) << r->body;
+  EXPECT_EQ(Body(r)["alias"], "Racer 9");
+}
+
+TEST_F(Racers, PasswordChangeEndsOtherSessionsAndSignOutEverywhere) {
+  ApiClient a(*server_), other(*server_);
+  a.SignUp("rotator");
+  other.token = Body(other.Post("/api/v1/sessions", {{"alias", "rotator"}, {"password", "a long password"}}))["token"];
+  ASSERT_EQ(other.Get("/api/v1/me")->status, 200);
+  ExpectProblem(a.Post("/api/v1/me/password", {{"current_password", "wrong"}, {"new_password", "a newer password"}}), 403, "wrong-password");
+  ExpectProblem(a.Post("/api/v1/me/password", {{"current_password", "a long password"}, {"new_password", "short"}}), 422, "validation");
+  auto r = a.Post("/api/v1/me/password", {{"current_password", "a long password"}, {"new_password", "a newer password"}});
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(Body(r)["ended_sessions"], 1);
+  EXPECT_EQ(a.Get("/api/v1/me")->status, 200);      // this session stays
+  EXPECT_EQ(other.Get("/api/v1/me")->status, 401);  // the other ended
+  ExpectProblem(other.Post("/api/v1/sessions", {{"alias", "rotator"}, {"password", "a long password"}}), 401, "invalid-credentials");
+  other.token = Body(other.Post("/api/v1/sessions", {{"alias", "rotator"}, {"password", "a newer password"}}))["token"];
+  auto all = a.Delete("/api/v1/sessions");
+  ASSERT_EQ(all->status, 200);
+  EXPECT_EQ(Body(all)["ended_sessions"], 2);
+  EXPECT_EQ(a.Get("/api/v1/me")->status, 401);
+  EXPECT_EQ(other.Get("/api/v1/me")->status, 401);
 }
 
 TEST_F(Racers, RegistrationValidatesEachField) {

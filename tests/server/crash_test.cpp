@@ -22,7 +22,7 @@ TEST(Crash, Kill9DuringEvaluationsLosesNothingAndCountsNothingTwice) {
   {
     ServerProcess server(data, {"--no-demo"}, /*workers=*/1);  // one worker: the queue drains slowly
     ApiClient admin(server);
-    admin.SignUp("admin");
+    admin.SignUpAdmin("admin");
     // Ten-lap races on the longest track: evaluations take long enough to be caught mid-way.
     auto race = admin.Post("/api/v1/races", {{"name", "Endurance"}, {"track_id", "quarry_sprint"}, {"laps", 10}, {"min_laps", 3},
                                              {"closes_at", "2099-01-01T00:00:00Z"}});

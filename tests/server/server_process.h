@@ -5,9 +5,11 @@
 #include <httplib.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -53,22 +55,30 @@ inline std::string TempDir(const std::string& name) {
 
 class ServerProcess {
  public:
-  explicit ServerProcess(std::string data_dir, std::vector<std::string> extra = {"--no-demo"}, int workers = 2)
-      : data_dir_(std::move(data_dir)), extra_(std::move(extra)), workers_(workers) {
+  /// The tests speak for many clients from one address: the server trusts
+  /// loopback as a proxy, and each ApiClient names itself in X-Forwarded-For.
+  explicit ServerProcess(std::string data_dir, std::vector<std::string> extra = {"--no-demo"}, int workers = 2,
+                         size_t memory_limit_bytes = 0)
+      : data_dir_(std::move(data_dir)), extra_(std::move(extra)), workers_(workers), memory_limit_(memory_limit_bytes) {
     Start();
   }
   ~ServerProcess() { Stop(); }
   ServerProcess(const ServerProcess&) = delete;
 
   void Start() {
+    setup_token_.clear();
     int out[2];
     if (::pipe(out) != 0) throw std::runtime_error("pipe");
     pid_ = ::fork();
     if (pid_ == 0) {
       ::dup2(out[1], STDOUT_FILENO);
       ::close(out[0]);
+      if (memory_limit_ > 0) {  // as production would run it (systemd MemoryMax, ulimit -v)
+        rlimit as{memory_limit_, memory_limit_};
+        ::setrlimit(RLIMIT_AS, &as);
+      }
       std::vector<std::string> args = {PITWALL_BINARY, "serve", "--port", "0", "--data", data_dir_, "--workers", std::to_string(workers_),
-                                       "--public", PITWALL_PUBLIC_DIR};
+                                       "--public", PITWALL_PUBLIC_DIR, "--trusted-proxy", "127.0.0.1"};
       args.insert(args.end(), extra_.begin(), extra_.end());
       std::vector<char*> argv;
       for (auto& a : args) argv.push_back(a.data());
@@ -93,6 +103,8 @@ class ServerProcess {
     }
     startup_output_ = text;
     port_ = std::stoi(m[1].str());
+    std::smatch token;
+    if (std::regex_search(text, token, std::regex(R"re("setup_token": "([A-Za-z0-9_-]+)")re"))) setup_token_ = token[1].str();
     out_fd_ = out[0];
   }
 
@@ -117,6 +129,9 @@ class ServerProcess {
  public:
   const std::string& data_dir() const { return data_dir_; }
   const std::string& startup_output() const { return startup_output_; }
+  /// The one-time admin setup token a fresh server printed ("" once it has an admin).
+  const std::string& setup_token() const { return setup_token_; }
+  pid_t pid() const { return pid_; }
   httplib::Client Client() const {
     httplib::Client c("127.0.0.1", port_);
     c.set_read_timeout(30, 0);
@@ -127,10 +142,12 @@ class ServerProcess {
   std::string data_dir_;
   std::vector<std::string> extra_;
   int workers_ = 2;
+  size_t memory_limit_ = 0;
   pid_t pid_ = -1;
   int port_ = 0;
   int out_fd_ = -1;
   std::string startup_output_;
+  std::string setup_token_;
 };
 
 /// Small helpers for the API.
@@ -138,7 +155,15 @@ struct ApiClient {
   httplib::Client http;
   std::string token;
 
-  explicit ApiClient(const ServerProcess& s) : http(s.Client()) {}
+  /// Each client has its own address (10.x.y.z, through the trusted-proxy rule).
+  explicit ApiClient(const ServerProcess& s) : http(s.Client()), server(&s) {
+    static std::atomic<int> next{1};
+    const int n = next++;
+    address = "10." + std::to_string((n >> 16) & 255) + "." + std::to_string((n >> 8) & 255) + "." + std::to_string(n & 255);
+    http.set_default_headers({{"X-Forwarded-For", address}});
+  }
+  const ServerProcess* server;
+  std::string address;
   httplib::Headers Auth() const { return token.empty() ? httplib::Headers{} : httplib::Headers{{"Authorization", "Bearer " + token}}; }
   httplib::Result Get(const std::string& path) { return http.Get(path.c_str(), Auth()); }
   httplib::Result Post(const std::string& path, const json& body) {
@@ -148,6 +173,13 @@ struct ApiClient {
     return http.Patch(path.c_str(), Auth(), body.dump(), "application/json");
   }
   httplib::Result Delete(const std::string& path) { return http.Delete(path.c_str(), Auth()); }
+  /// Registers and signs in, then takes the admin role with the server's setup token.
+  json SignUpAdmin(const std::string& alias) {
+    json racer = SignUp(alias);
+    auto r = Post("/api/v1/admin/claim", {{"setup_token", server->setup_token()}});
+    if (!r || r->status != 200) throw std::runtime_error("admin claim: " + (r ? r->body : std::string("no response")));
+    return json::parse(r->body);
+  }
   httplib::Result Upload(const std::string& bytes, const std::string& name = "m") {
     return http.Post(("/api/v1/models?name=" + name).c_str(), Auth(), bytes, "application/octet-stream");
   }

@@ -16,12 +16,17 @@ echo "== AddressSanitizer + UndefinedBehaviorSanitizer build of the core's tests
 cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPITWALL_SANITIZE=ON -DPITWALL_CORE_ONLY=ON >/dev/null
 cmake --build build/asan --target core_tests
 
+echo "== libFuzzer targets (clang, AddressSanitizer; run for a short while by ctest)"
+CC=clang CXX=clang++ cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPITWALL_FUZZ=ON -DPITWALL_WITH_TESTS=OFF >/dev/null
+cmake --build build/fuzz --target fuzz_track_import fuzz_trace fuzz_json_body fuzz_model_gate fuzz_http_request
+
 echo "== Native build"
 cmake -S . -B build/native -G Ninja -DCMAKE_BUILD_TYPE=Release -DPITWALL_WITH_TESTS=ON \
   -DPITWALL_WASM_GOLDEN="$root/build/wasm/tests/wasm/pitwall_golden_print.js" \
   -DPITWALL_WASM_CORE_TESTS="$root/build/wasm/tests/wasm/core_tests_wasm.js" \
   -DPITWALL_ASAN_CORE_TESTS="$root/build/asan/tests/core_tests" \
-  -DPITWALL_APP_DIR="$root/build/wasm/app" >/dev/null
+  -DPITWALL_APP_DIR="$root/build/wasm/app" \
+  -DPITWALL_FUZZ_BIN_DIR="$root/build/fuzz/tests/fuzz" >/dev/null
 cmake --build build/native
 
 echo "== Tests"

@@ -78,49 +78,10 @@ void Housekeeping(League& league) {
 
 }  // namespace
 
-int RunServer(const ServerConfig& given) {
-  ServerConfig config = given;
-  if (config.workers <= 0) config.workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  std::error_code ec;
-  std::filesystem::create_directories(config.data_dir + "/models", ec);
-  if (ec) {
-    std::fprintf(stderr, "pitwall serve: cannot create %s: %s\n", config.data_dir.c_str(), ec.message().c_str());
-    return 2;
-  }
-  InitCrypto();
-  TuneProcess();
-  League league(config);
-  {
-    SQLite::Database& db = league.db();
-    const int version = Migrate(db);
-    const int requeued = RequeueInterrupted(db);
-    std::printf("pitwall: database %s (schema %d)%s\n", league.db_path().c_str(), version,
-                requeued ? (", re-queued " + std::to_string(requeued) + " interrupted evaluation(s)").c_str() : "");
-    CollectModelFiles(league);
-  }
-  if (config.seed_demo) SeedDemo(league);
-
-  // Stop cleanly on SIGINT/SIGTERM: a thread waits for them (handlers would not be async-signal-safe).
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-
-  EdgeLimits limits;
-  limits.workers = config.http_threads;
-  limits.stream_workers = config.max_streams;
-  limits.max_connections = config.max_connections;
-  limits.head_timeout_ms = config.head_timeout_ms;
-  limits.idle_timeout_ms = config.idle_timeout_ms;
-  limits.body_timeout_ms = config.body_timeout_ms;
-  limits.buffered_body_bytes = config.max_anonymous_body_bytes;
-  EdgeServer http(limits);
-  http.set_tcp_nodelay(true);  // without it a JSON GET runs at ~300 req/s (Nagle + delayed ACK)
-  http.set_payload_max_length(std::max(config.max_json_bytes, config.max_upload_bytes));
+void InstallHttp(EdgeServer& http, Api& api) {
+  League& league = api.league();
+  const ServerConfig& config = league.config();
   InstallEdgePolicy(http, league);
-  league.edge_stats = [&http] { return http.Stats(); };
-  Api api(http, league);
   AddAllRoutes(api);
   // The browser app's routes all load its shell; invitation pages must never
   // leak the link's token in a Referer header.
@@ -168,6 +129,52 @@ int RunServer(const ServerConfig& given) {
   });
   if (!config.app_dir.empty() && std::filesystem::is_directory(config.app_dir)) http.set_mount_point("/", config.app_dir);
   if (!config.public_dir.empty() && std::filesystem::is_directory(config.public_dir)) http.set_mount_point("/", config.public_dir);
+
+}
+
+int RunServer(const ServerConfig& given) {
+  ServerConfig config = given;
+  if (config.workers <= 0) config.workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir + "/models", ec);
+  if (ec) {
+    std::fprintf(stderr, "pitwall serve: cannot create %s: %s\n", config.data_dir.c_str(), ec.message().c_str());
+    return 2;
+  }
+  InitCrypto();
+  TuneProcess();
+  League league(config);
+  {
+    SQLite::Database& db = league.db();
+    const int version = Migrate(db);
+    const int requeued = RequeueInterrupted(db);
+    std::printf("pitwall: database %s (schema %d)%s\n", league.db_path().c_str(), version,
+                requeued ? (", re-queued " + std::to_string(requeued) + " interrupted evaluation(s)").c_str() : "");
+    CollectModelFiles(league);
+  }
+  if (config.seed_demo) SeedDemo(league);
+
+  // Stop cleanly on SIGINT/SIGTERM: a thread waits for them (handlers would not be async-signal-safe).
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  EdgeLimits limits;
+  limits.workers = config.http_threads;
+  limits.stream_workers = config.max_streams;
+  limits.max_connections = config.max_connections;
+  limits.head_timeout_ms = config.head_timeout_ms;
+  limits.idle_timeout_ms = config.idle_timeout_ms;
+  limits.body_timeout_ms = config.body_timeout_ms;
+  limits.buffered_body_bytes = config.max_anonymous_body_bytes;
+  EdgeServer http(limits);
+  http.set_tcp_nodelay(true);  // without it a JSON GET runs at ~300 req/s (Nagle + delayed ACK)
+  http.set_payload_max_length(std::max(config.max_json_bytes, config.max_upload_bytes));
+  league.edge_stats = [&http] { return http.Stats(); };
+  Api api(http, league);  // the routes refer to it: it lives as long as the server
+  InstallHttp(http, api);
 
   int port = config.port;
   if (port == 0) {

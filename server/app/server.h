@@ -2,9 +2,15 @@
 // updates and static files, until SIGINT or SIGTERM.
 #pragma once
 
+#include "api.h"
+#include "http_edge.h"
 #include "league.h"
 
 namespace pw::server {
+
+/// Every route, page and static folder, behind the edge rules (the server,
+/// and the HTTP fuzzer, build the same thing).
+void InstallHttp(EdgeServer& http, Api& api);
 
 /// Returns the process exit code.
 int RunServer(const ServerConfig& config);

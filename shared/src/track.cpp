@@ -12,6 +12,10 @@ namespace {
 constexpr int kMaxWaypoints = 20000;
 constexpr double kSamePointM = 1e-6;
 constexpr double kMinWidthM = 0.01;
+// Bounds that keep an imported track's grid index small whatever the file
+// says: real tracks span tens of metres with short segments.
+constexpr double kMaxSpanM = 10000.0;
+constexpr size_t kMaxIndexEntries = size_t{1} << 22;
 constexpr double kCurvatureWindowM = 0.25;
 constexpr double kLocateWindowM = 1.0;
 
@@ -138,8 +142,19 @@ Result<Track> Track::Build(TrackDef def) {
     min_y = std::min(min_y, quads.back().min_y);
     max_y = std::max(max_y, quads.back().max_y);
   }
+  const double span = std::max(max_x - min_x, max_y - min_y);
+  if (!(span <= kMaxSpanM))
+    return Error{"the track spans " + std::to_string(span) + " m; a track may span at most " + std::to_string(static_cast<int>(kMaxSpanM)) + " m"};
   const double area = (max_x - min_x) * (max_y - min_y);
-  t.index_ = std::make_shared<TrackIndex>(std::move(quads), std::max(0.5, std::sqrt(area / 65536.0)));
+  // At most 256 cells a side; then count the index's entries before making it.
+  const double cell = std::max({0.5, std::sqrt(area / 65536.0), span / 256.0});
+  size_t entries = 0;
+  for (const Quad& q : quads)
+    entries += static_cast<size_t>(std::floor((q.max_x - q.min_x) / cell) + 2.0) * static_cast<size_t>(std::floor((q.max_y - q.min_y) / cell) + 2.0);
+  if (entries > kMaxIndexEntries)
+    return Error{"the track's segments are too long for its size (" + std::to_string(quads.size()) +
+                 " segments cross the whole track); place waypoints along the road"};
+  t.index_ = std::make_shared<TrackIndex>(std::move(quads), cell);
 
   // Left and right widths: perpendicular distances from each centre point to
   // the borders. Real tracks pair border points that are not abreast of the

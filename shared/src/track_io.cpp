@@ -35,7 +35,7 @@ size_t FindKey(std::string_view header, std::string_view key) {
     if (at == std::string_view::npos) return at;
     ++at;
     while (at < header.size() && header[at] == ' ') ++at;
-    return at;
+    return at < header.size() ? at : std::string_view::npos;  // a key with nothing after it has no value
   }
   return std::string_view::npos;
 }
@@ -99,6 +99,7 @@ Result<TrackDef> ParseNpyTrack(std::string_view bytes, const std::string& file_n
   for (size_t i = shape + 1; i <= shape_end; ++i) {
     const char c = header[i];
     if (c == ',' || c == ')') {
+      if (dim.size() > 12) return Fail(file_name, "NumPy header has an absurd dimension (" + dim.substr(0, 20) + "...)");
       if (!dim.empty()) dims.push_back(std::atoll(dim.c_str()));
       dim.clear();
     } else if (std::isdigit(static_cast<unsigned char>(c))) {

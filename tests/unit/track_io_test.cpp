@@ -39,6 +39,18 @@ TEST(TrackImport, NpyWrongMagic) {
   EXPECT_EQ(ParseNpyTrack(bytes, "t.npy").error().message, "t.npy: not a NumPy .npy file (the magic string \\x93NUMPY is missing)");
 }
 
+// Found by tests/fuzz: a header that ends right after a key, and shapes with
+// more digits than any number, threw out of the parser.
+TEST(TrackImport, NpyHeaderCutAfterAKeyOrAbsurdShapeIsAnError) {
+  const std::string cut = std::string("\x93NUMPY\x01\x00", 8) + std::string("\x08\x00", 2) + "{'descr':";
+  const auto r = ImportTrack(cut, "t.npy");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "t.npy: NumPy header has no 'descr'");
+  const auto absurd = ImportTrack(NpyBytes({}, "(99999999999999999999999, 6)"), "t.npy");
+  ASSERT_FALSE(absurd.ok());
+  EXPECT_NE(absurd.error().message.find("absurd dimension"), std::string::npos) << absurd.error().message;
+}
+
 TEST(TrackImport, NpyWrongDtype) {
   const TrackDef def = CircleDef(3.0, 1.0, 10);
   EXPECT_EQ(ErrorOf(NpyBytes(Flatten(def), "(11, 6)", "<f4"), "t.npy"),

@@ -161,6 +161,16 @@ TEST(TrackValidation, NanOrInfinityNamesTheRow) {
   EXPECT_EQ(Track::Build(def).error().message, "row 10: a coordinate is NaN or infinite");
 }
 
+// Found by tests/fuzz: coordinates a million kilometres apart made the grid
+// index ask for more memory than exists.
+TEST(TrackValidation, HugeSpanIsRefusedBeforeTheIndexIsBuilt) {
+  const auto r = Track::Build(CircleDef(1e9, 1.0, 50));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("a track may span at most 10000 m"), std::string::npos) << r.error().message;
+  const auto big = Track::Build(CircleDef(4000.0, 2.0, 10000));  // big, but a road
+  EXPECT_TRUE(big.ok()) << big.error().message;
+}
+
 TEST(TrackValidation, ZeroWidth) {
   TrackDef def = CircleDef(3.0, 1.0, 50);
   def.waypoints[12].inner = def.waypoints[12].center;

@@ -198,11 +198,11 @@ Result<TrackDef> ParseCsvTrack(std::string_view bytes, const std::string& file_n
 Result<TrackDef> ParsePitwallTrack(std::string_view bytes, const std::string& file_name) {
   const nlohmann::json doc = nlohmann::json::parse(bytes.begin(), bytes.end(), nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) return Fail(file_name, "not valid JSON");
-  if (!doc.is_object() || doc.value("format", std::string()) != "pitwall-track")
+  if (!doc.is_object() || !doc.contains("format") || !doc["format"].is_string() || doc["format"].get<std::string>() != "pitwall-track")
     return Fail(file_name, "not a Pitwall track (\"format\": \"pitwall-track\" is missing)");
   if (!doc.contains("version") || !doc["version"].is_number_integer())
     return Fail(file_name, "\"version\" is missing or not an integer");
-  const int version = doc["version"].get<int>();
+  const int64_t version = doc["version"].get<int64_t>();
   if (version != kTrackFormatVersion)
     return Fail(file_name, "pitwall-track version " + std::to_string(version) + " is not supported (this Pitwall reads version " +
                                std::to_string(kTrackFormatVersion) + ")");

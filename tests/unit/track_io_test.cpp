@@ -51,6 +51,12 @@ TEST(TrackImport, NpyHeaderCutAfterAKeyOrAbsurdShapeIsAnError) {
   EXPECT_NE(absurd.error().message.find("absurd dimension"), std::string::npos) << absurd.error().message;
 }
 
+TEST(TrackImport, PitwallJsonWithAWronglyTypedFormatIsAnError) {
+  const auto r = ImportTrack(R"({"format": true, "version": 1, "waypoints": []})", "t.json");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("not a Pitwall track"), std::string::npos) << r.error().message;
+}
+
 TEST(TrackImport, NpyWrongDtype) {
   const TrackDef def = CircleDef(3.0, 1.0, 10);
   EXPECT_EQ(ErrorOf(NpyBytes(Flatten(def), "(11, 6)", "<f4"), "t.npy"),

@@ -34,30 +34,22 @@ icu::UnicodeString Nfkc(const icu::UnicodeString& text) {
   return U_SUCCESS(status) ? out : text;
 }
 
-std::string KeyOf(const icu::UnicodeString& normalised) {
-  icu::UnicodeString folded = normalised;
-  folded.foldCase();
+// The case fold of the UTS #39 skeleton, as UTF-8 (the text itself if ICU fails).
+std::string FoldedSkeleton(const icu::UnicodeString& text) {
   icu::UnicodeString skeleton;
   UErrorCode status = U_ZERO_ERROR;
-  if (const USpoofChecker* sc = Checker()) uspoof_getSkeletonUnicodeString(sc, 0, folded, skeleton, &status);
-  if (U_FAILURE(status) || skeleton.isEmpty()) skeleton = folded;
-  // The skeleton folds case again: confusables map some letters to capitals.
-  skeleton.foldCase();
-  std::string key;
-  skeleton.toUTF8String(key);
-  return key;
+  if (const USpoofChecker* sc = Checker()) uspoof_getSkeletonUnicodeString(sc, 0, text, skeleton, &status);
+  if (U_FAILURE(status) || skeleton.isEmpty()) skeleton = text;
+  skeleton.foldCase();  // skeletons map some letters to capitals
+  std::string out;
+  skeleton.toUTF8String(out);
+  return out;
 }
 
-std::string LookOf(const icu::UnicodeString& normalised) {
-  icu::UnicodeString skeleton;
-  UErrorCode status = U_ZERO_ERROR;
-  if (const USpoofChecker* sc = Checker()) uspoof_getSkeletonUnicodeString(sc, 0, normalised, skeleton, &status);
-  if (U_FAILURE(status) || skeleton.isEmpty()) skeleton = normalised;
-  skeleton.foldCase();
-  std::string look;
-  skeleton.toUTF8String(look);
-  return look;
-}
+// Case-insensitive: fold first (ALICE is alice).
+std::string KeyOf(const icu::UnicodeString& normalised) { return FoldedSkeleton(icu::UnicodeString(normalised).foldCase()); }
+// Capitals as they look (a Cyrillic capital I is a Latin l).
+std::string LookOf(const icu::UnicodeString& normalised) { return FoldedSkeleton(normalised); }
 
 }  // namespace
 

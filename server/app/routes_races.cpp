@@ -76,6 +76,13 @@ namespace {
 struct BoardCache {
   std::mutex mu;
   std::map<int64_t, std::pair<int64_t, std::shared_ptr<const json>>> boards;
+  // Rendered pages of the current revision, by (offset, limit): a poll that
+  // finds nothing new costs no JSON work. A few per race (widgets ask the same).
+  struct Pages {
+    int64_t revision = -1;
+    std::map<std::pair<int64_t, int64_t>, std::shared_ptr<const std::string>> by_window;
+  };
+  std::map<int64_t, Pages> pages;
 };
 
 std::shared_ptr<const json> Board(League& league, BoardCache& cache, int64_t race_id, int64_t revision) {
@@ -421,13 +428,28 @@ void AddRaceRoutes(Api& api) {
       res.status = 304;
       return;
     }
-    const auto board = Board(league, *cache, race_id, revision);
-    json page = json::array();
-    for (int64_t i = offset; i < std::min<int64_t>(offset + limit, static_cast<int64_t>(board->size())); ++i)
-      page.push_back((*board)[static_cast<size_t>(i)]);
-    WriteJson(res, 200, {{"race_id", race_id}, {"race_name", race->name}, {"track_name", race->track->name()},
+    std::shared_ptr<const std::string> rendered;
+    {
+      std::lock_guard<std::mutex> lock(cache->mu);
+      auto& pages = cache->pages[race_id];
+      if (pages.revision != revision) pages = {revision, {}};
+      if (auto it = pages.by_window.find({offset, limit}); it != pages.by_window.end()) rendered = it->second;
+    }
+    if (!rendered) {
+      const auto board = Board(league, *cache, race_id, revision);
+      json page = json::array();
+      for (int64_t i = offset; i < std::min<int64_t>(offset + limit, static_cast<int64_t>(board->size())); ++i)
+        page.push_back((*board)[static_cast<size_t>(i)]);
+      const json body = {{"race_id", race_id}, {"race_name", race->name}, {"track_name", race->track->name()},
                          {"timing_method", ToString(race->rules.timing)}, {"revision", revision}, {"total", board->size()},
-                         {"offset", offset}, {"limit", limit}, {"entries", page}});
+                         {"offset", offset}, {"limit", limit}, {"entries", page}};
+      rendered = std::make_shared<const std::string>(body.dump(-1, ' ', false, json::error_handler_t::replace));
+      std::lock_guard<std::mutex> lock(cache->mu);
+      auto& pages = cache->pages[race_id];
+      if (pages.revision == revision && pages.by_window.size() < 16) pages.by_window[{offset, limit}] = rendered;
+    }
+    res.status = 200;
+    res.set_content(*rendered, "application/json");
   });
 
   api.Add("GET", "/api/v1/races/{race_id}/leaderboard.csv", [&api, &league, cache](const httplib::Request& req, httplib::Response& res) {

@@ -34,6 +34,7 @@ int Inspect(const std::string& file, const std::string& metadata_file) {
     std::printf("  operators   %s\n", ops.c_str());
   }
   if (r.ir_version) std::printf("  parameters  %lld\n", static_cast<long long>(r.parameters));
+  if (r.multiply_adds) std::printf("  work        %lld multiply-adds per step\n", static_cast<long long>(r.multiply_adds));
   if (r.metadata) {
     const ModelMetadata& m = *r.metadata;
     std::printf("  contract    (model_metadata from %s)\n", r.metadata_source.c_str());

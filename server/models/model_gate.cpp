@@ -2,6 +2,7 @@
 
 #include <onnx/checker.h>
 #include <onnx/onnx_pb.h>
+#include <onnx/shape_inference/implementation.h>
 
 #include <algorithm>
 #include <cmath>
@@ -84,6 +85,118 @@ void ForEachStoredTensor(const onnx::GraphProto& g, Fn&& fn) {
       if (a.has_g()) ForEachStoredTensor(a.g(), fn);
       for (const auto& sg : a.graphs()) ForEachStoredTensor(sg, fn);
     }
+}
+
+// Sparse tensors anywhere: initializers, attributes, subgraphs. ONNX Runtime
+// densifies them while loading, so a few bytes can ask for gigabytes.
+bool HasSparseTensor(const onnx::GraphProto& g) {
+  if (g.sparse_initializer_size() > 0) return true;
+  for (const auto& n : g.node())
+    for (const auto& a : n.attribute()) {
+      if (a.has_sparse_tensor() || a.sparse_tensors_size() > 0) return true;
+      if (a.has_g() && HasSparseTensor(a.g())) return true;
+      for (const auto& sg : a.graphs())
+        if (HasSparseTensor(sg)) return true;
+    }
+  return false;
+}
+
+int CountNodes(const onnx::GraphProto& g) {
+  int n = g.node_size();
+  for (const auto& node : g.node())
+    for (const auto& a : node.attribute()) {
+      if (a.has_g()) n += CountNodes(a.g());
+      for (const auto& sg : a.graphs()) n += CountNodes(sg);
+    }
+  return n;
+}
+
+// A shape's element count; -1 when a dimension is unknown, -2 past int64.
+int64_t ShapeElements(const onnx::TensorShapeProto& shape) {
+  int64_t n = 1;
+  for (const auto& d : shape.dim()) {
+    if (!d.has_dim_value() || d.dim_value() < 0) return -1;
+    const int64_t v = d.dim_value();
+    if (v != 0 && n > INT64_MAX / v) return -2;
+    n *= v;
+  }
+  return n;
+}
+
+// Runs ONNX shape inference with a batch of one and checks what every node
+// computes: each tensor's shape must be known and within the element limit,
+// and the step's multiply-adds within the budget.
+void CheckComputedShapes(const onnx::ModelProto& given, ModelReport& r) {
+  onnx::ModelProto m = given;
+  auto* g = m.mutable_graph();
+  for (auto& in : *g->mutable_input()) {
+    if (!in.type().has_tensor_type()) continue;
+    auto* shape = in.mutable_type()->mutable_tensor_type()->mutable_shape();
+    for (int i = 0; i < shape->dim_size(); ++i)
+      if (!shape->dim(i).has_dim_value()) shape->mutable_dim(i)->set_dim_value(1);  // the batch: one step
+  }
+  try {
+    onnx::shape_inference::InferShapes(m, onnx::OpSchemaRegistry::Instance(), onnx::ShapeInferenceOptions(true, 1, true));
+  } catch (const std::exception& e) {
+    std::string what = e.what();
+    if (auto nl = what.find('\n'); nl != std::string::npos) what = what.substr(0, nl);
+    r.problems.push_back("shape inference fails: " + what);
+    return;
+  }
+  std::map<std::string, const onnx::TensorShapeProto*> shapes;
+  for (const auto* list : {&g->input(), &g->value_info(), &g->output()})
+    for (const auto& v : *list)
+      if (v.type().has_tensor_type() && v.type().tensor_type().has_shape()) shapes[v.name()] = &v.type().tensor_type().shape();
+  std::map<std::string, std::vector<int64_t>> stored;  // initializers: weights have no value_info
+  for (const auto& t : g->initializer()) stored[t.name()] = {t.dims().begin(), t.dims().end()};
+  auto dims_of = [&](const std::string& name) -> std::vector<int64_t> {
+    if (auto s = stored.find(name); s != stored.end()) return s->second;
+    std::vector<int64_t> dims;
+    auto it = shapes.find(name);
+    if (it == shapes.end()) return dims;
+    for (const auto& d : it->second->dim()) dims.push_back(d.has_dim_value() ? d.dim_value() : -1);
+    return dims;
+  };
+  double work = 0.0;
+  for (const auto& n : g->node()) {
+    for (const auto& out : n.output()) {
+      if (out.empty()) continue;
+      auto it = shapes.find(out);
+      const int64_t elements = it == shapes.end() ? -1 : ShapeElements(*it->second);
+      const std::string node = n.op_type() + (n.name().empty() ? "" : " node '" + n.name() + "'");
+      if (elements == -1) {
+        r.problems.push_back("the shape of tensor '" + out + "' (from " + node + ") cannot be determined; every tensor's shape must be fixed");
+        return;
+      }
+      if (elements < 0 || elements > kMaxTensorElements) {
+        r.problems.push_back("tensor '" + out + "' (from " + node + ") would hold " +
+                             (elements < 0 ? std::string("more than 2^63") : std::to_string(elements)) + " elements; at most " +
+                             std::to_string(kMaxTensorElements));
+        return;
+      }
+      // Multiply-adds per output element: the reduced dimension for products, the kernel for convolutions.
+      double per = 1.0;
+      if ((n.op_type() == "MatMul" || n.op_type() == "Gemm") && n.input_size() >= 1) {
+        const auto a = dims_of(n.input(0));
+        bool trans_a = false;
+        for (const auto& attr : n.attribute())
+          if (attr.name() == "transA") trans_a = attr.i() != 0;
+        if (!a.empty()) per = static_cast<double>(std::max<int64_t>(1, n.op_type() == "Gemm" && trans_a ? a.front() : a.back()));
+      } else if (n.op_type() == "Conv" && n.input_size() >= 2) {
+        const auto w = dims_of(n.input(1));  // [M, C/group, kH, kW...]
+        per = 1.0;
+        for (size_t i = 1; i < w.size(); ++i) per *= static_cast<double>(std::max<int64_t>(1, w[i]));
+      }
+      work += per * static_cast<double>(elements);
+    }
+  }
+  r.multiply_adds = work > 9e18 ? INT64_MAX : static_cast<int64_t>(work);
+  if (work > static_cast<double>(kMaxStepMultiplyAdds)) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%.3g", work);
+    r.problems.push_back(std::string("the model needs about ") + text + " multiply-adds per step; at most " +
+                         std::to_string(kMaxStepMultiplyAdds) + " (the time budget of a step)");
+  }
 }
 
 void CheckContract(const ModelMetadata& md, ModelReport& r) {
@@ -188,6 +301,13 @@ ModelReport InspectModel(std::string_view bytes, const std::optional<std::string
     if (HasNonFinite(t)) r.problems.push_back("tensor '" + t.name() + "' contains NaN or infinite values");
   });
 
+  if (HasSparseTensor(g))
+    r.problems.push_back("sparse tensors are not allowed (initializers or Constant values): store weights as dense tensors");
+  if (r.parameters > kMaxParameters)
+    r.problems.push_back("the model stores " + std::to_string(r.parameters) + " parameters; at most " + std::to_string(kMaxParameters));
+  if (const int nodes = CountNodes(g); nodes > kMaxNodes)
+    r.problems.push_back("the model has " + std::to_string(nodes) + " operators; at most " + std::to_string(kMaxNodes));
+
   // Operator sets and operators.
   for (const auto& imp : model.opset_import()) {
     if (IsDefaultDomain(imp.domain())) r.opset = imp.version();
@@ -230,6 +350,10 @@ ModelReport InspectModel(std::string_view bytes, const std::optional<std::string
       r.problems.push_back("the ONNX checker rejects the model: " + what);
     }
   }
+
+  // What the graph computes, once everything above holds (shape inference
+  // must only ever see a model the checker and the allowlist accepted).
+  if (r.problems.empty()) CheckComputedShapes(model, r);
 
   // The contract: model_metadata, then inputs and outputs against it.
   std::optional<std::string> metadata_json;

@@ -17,7 +17,12 @@ namespace pw::models {
 inline constexpr size_t kMaxModelBytes = 8u * 1024u * 1024u;
 inline constexpr int64_t kMinOpset = 7;
 inline constexpr int64_t kMaxOpset = 17;  // what Debian's ONNX 1.12 checks
-inline constexpr int64_t kMaxTensorElements = 4'000'000;
+inline constexpr int64_t kMaxTensorElements = 4'000'000;   ///< any one tensor, stored or computed
+inline constexpr int64_t kMaxParameters = 4'000'000;       ///< all stored tensors together
+inline constexpr int kMaxNodes = 512;                      ///< operators in the graph
+/// Multiply-adds one inference step may need (a DeepRacer-sized CNN on a
+/// 160x120 camera needs about 22 million).
+inline constexpr int64_t kMaxStepMultiplyAdds = 50'000'000;
 
 struct TensorInfo {
   std::string name;
@@ -35,6 +40,7 @@ struct ModelReport {
   std::vector<TensorInfo> outputs;
   std::map<std::string, int> operator_counts;
   int64_t parameters = 0;
+  int64_t multiply_adds = 0;      ///< per inference step, from the inferred shapes (0 when not known)
   std::optional<ModelMetadata> metadata;
   std::string metadata_source;    ///< "metadata_props" or "model_metadata.json"
   std::vector<std::string> problems;

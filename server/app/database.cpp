@@ -116,11 +116,13 @@ const std::vector<const char*>& Migrations() {
       ALTER TABLE submissions ADD COLUMN removed_at INTEGER;  -- an organiser removed this entry
       )sql",
       // 3: alias keys become confusable skeletons of the NFKC case fold (names.h),
-      //    recomputed in C++ by RekeyAliases; expired sessions are purged by time
+      //    recomputed in C++ by RekeyAliases; expired sessions are purged by time;
+      //    the queue serves racers in turn (evaluator.cpp)
       R"sql(
       ALTER TABLE racers ADD COLUMN alias_look TEXT NOT NULL DEFAULT '';  -- case fold of the skeleton
       CREATE INDEX racers_by_look ON racers(alias_look);
       CREATE INDEX sessions_by_expiry ON sessions(expires_at);
+      CREATE INDEX submissions_by_racer_start ON submissions(racer_id, started_at);  -- the queue's turns
       CREATE INDEX sessions_by_racer ON sessions(racer_id);
       )sql",
   };

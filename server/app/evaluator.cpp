@@ -24,12 +24,23 @@ struct Job {
   std::string sha256, metadata;
 };
 
+// The queue's order, in one place: league races before community races; in
+// each, racers take turns: every racer's first waiting submission before any
+// racer's second, and among firsts, the racer served longest ago (or never)
+// first. One racer's many submissions delay another's one by at most one
+// evaluation per worker.
+constexpr const char* kQueueOrder =
+    "WITH queue AS (SELECT s.id, (r.kind != 'LEAGUE') AS community, "
+    "  ROW_NUMBER() OVER (PARTITION BY s.racer_id, r.kind != 'LEAGUE' ORDER BY s.id) AS turn, "
+    "  COALESCE((SELECT MAX(p.started_at) FROM submissions p WHERE p.racer_id = s.racer_id), 0) AS served "
+    "  FROM submissions s JOIN races r ON r.id = s.race_id WHERE s.status = 'QUEUED') ";
+
 std::optional<Job> Claim(SQLite::Database& db) {
   SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-  SQLite::Statement q(db,
-                      "UPDATE submissions SET status = 'EVALUATING', started_at = ?, attempts = attempts + 1 "
-                      "WHERE id = (SELECT id FROM submissions WHERE status = 'QUEUED' ORDER BY id LIMIT 1) "
-                      "RETURNING id, race_id, racer_id, model_id");
+  SQLite::Statement q(db, std::string(kQueueOrder) +
+                              "UPDATE submissions SET status = 'EVALUATING', started_at = ?, attempts = attempts + 1 "
+                              "WHERE id = (SELECT id FROM queue ORDER BY community, turn, served, id LIMIT 1) "
+                              "RETURNING id, race_id, racer_id, model_id");
   q.bind(1, NowMs());
   if (!q.executeStep()) return std::nullopt;
   Job job{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getInt64(), q.getColumn(3).getInt64(), {}, {}};
@@ -70,8 +81,26 @@ std::string CompressTrace(const std::string& raw) {
   return out;
 }
 
+int64_t QueuePosition(SQLite::Database& db, int64_t submission_id) {
+  SQLite::Statement q(db, std::string(kQueueOrder) +
+                              "SELECT COUNT(*) FROM queue a, queue me WHERE me.id = ? AND "
+                              "(a.community, a.turn, a.served, a.id) <= (me.community, me.turn, me.served, me.id)");
+  q.bind(1, submission_id);
+  return q.executeStep() ? q.getColumn(0).getInt64() : 0;
+}
+
 int RequeueInterrupted(SQLite::Database& db) {
-  return db.exec("UPDATE submissions SET status = 'QUEUED', started_at = NULL WHERE status = 'EVALUATING'");
+  // A submission that was being evaluated each of the last kMaxAttempts times
+  // the server went down may be what brings it down: it ends, with a reason.
+  SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+  SQLite::Statement give_up(db, "UPDATE submissions SET status = 'FAILED', finished_at = ?, reason = ? WHERE status = 'EVALUATING' AND attempts >= ?");
+  give_up.bind(1, NowMs());
+  give_up.bind(2, "evaluation could not finish: the server stopped during each of " + std::to_string(kMaxAttempts) + " attempts");
+  give_up.bind(3, kMaxAttempts);
+  give_up.exec();
+  const int requeued = db.exec("UPDATE submissions SET status = 'QUEUED', started_at = NULL WHERE status = 'EVALUATING'");
+  tx.commit();
+  return requeued;
 }
 
 bool RecomputeLeaderboardRow(SQLite::Database& db, int64_t race_id, int64_t racer_id) {

@@ -13,7 +13,14 @@
 
 namespace pw::server {
 
-/// Puts submissions a crashed server left EVALUATING back in the queue; returns how many.
+/// Where a QUEUED submission stands in the queue's order (1: next), 0 when not queued.
+int64_t QueuePosition(SQLite::Database& db, int64_t submission_id);
+
+/// Evaluations of one submission a server may start before it gives up on it.
+inline constexpr int kMaxAttempts = 3;
+
+/// Puts submissions a crashed server left EVALUATING back in the queue (those
+/// already tried kMaxAttempts times end FAILED instead); returns how many.
 int RequeueInterrupted(SQLite::Database& db);
 
 class Evaluator {

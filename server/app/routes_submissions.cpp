@@ -2,6 +2,7 @@
 // durable queue (with its position), is evaluated (with live progress), and
 // ends COMPLETED with its laps or FAILED with the reason.
 #include "api.h"
+#include "evaluator.h"
 #include "database.h"
 
 namespace pw::server {
@@ -20,10 +21,7 @@ json SubmissionJson(SQLite::Statement& q, League& league) {
   if (!q.getColumn(7).isNull()) j["started_at"] = Rfc3339(q.getColumn(7).getInt64());
   if (!q.getColumn(8).isNull()) j["finished_at"] = Rfc3339(q.getColumn(8).getInt64());
   if (status == "QUEUED") {
-    SQLite::Statement pos(league.db(), "SELECT COUNT(*) FROM submissions WHERE status = 'QUEUED' AND id <= ?");
-    pos.bind(1, id);
-    pos.executeStep();
-    j["queue_position"] = pos.getColumn(0).getInt64();
+    j["queue_position"] = QueuePosition(league.db(), id);
   }
   if (status == "EVALUATING") {
     const auto p = league.GetProgress(id);

@@ -401,5 +401,41 @@ TEST(Replays, TracesComeOverHttpAndVerifyAndCsvDownloads) {
   EXPECT_EQ(ExpectEveryRunReplays(server.data_dir()), 1);
 }
 
+// The queue serves racers in turn: one racer's many submissions delay
+// another's one by at most one evaluation per worker, and the position a
+// racer is told is the order it is served in.
+TEST(Queue, RacersTakeTurnsAndPositionsAreHonest) {
+  ServerProcess server(TempDir("queue"), {"--no-demo"}, /*workers=*/1);
+  ApiClient admin(server), flood(server), single(server);
+  admin.SignUpAdmin("steward");
+  const std::string race = "/api/v1/races/" + Body(admin.Post("/api/v1/races", {{"name", "Queue"}, {"track_id", "quarry_sprint"},
+                                                                                {"laps", 10}, {"min_laps", 1},
+                                                                                {"closes_at", "2099-01-01T00:00:00Z"}}))["id"].dump();
+  flood.SignUp("flood");
+  single.SignUp("single");
+  const int64_t flood_model = Body(flood.Upload(Starter("quarry-steady")))["id"];
+  const int64_t single_model = Body(single.Upload(Starter("quarry-steady")))["id"];
+  std::vector<std::string> floods;
+  for (int i = 0; i < 12; ++i) floods.push_back(Body(flood.Post(race + "/submissions", {{"model_id", flood_model}}))["id"].dump());
+  const json mine = Body(single.Post(race + "/submissions", {{"model_id", single_model}}));
+  ASSERT_EQ(mine["status"], "QUEUED");
+  EXPECT_LE(mine["queue_position"].get<int>(), 2) << "behind at most the flood's next one";
+  const std::string id = mine["id"].dump();
+  json done;
+  for (int i = 0; i < 800; ++i) {
+    done = Body(single.Get("/api/v1/submissions/" + id));
+    if (done["status"] == "COMPLETED") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  ASSERT_EQ(done["status"], "COMPLETED");
+  // It started before most of the flood did (RFC 3339 times in one format compare as text).
+  for (int i = 0; i < 800 && Body(flood.Get("/api/v1/submissions/" + floods.back()))["status"] != "COMPLETED"; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  int flood_after = 0;
+  for (const std::string& f : floods)
+    flood_after += Body(flood.Get("/api/v1/submissions/" + f))["started_at"].get<std::string>() > done["started_at"].get<std::string>();
+  EXPECT_GE(flood_after, 9);
+}
+
 }  // namespace
 }  // namespace pw::testing

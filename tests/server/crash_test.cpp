@@ -87,5 +87,43 @@ TEST(Crash, Kill9DuringEvaluationsLosesNothingAndCountsNothingTwice) {
   EXPECT_EQ(ExpectEveryRunReplays(data), static_cast<int>(accepted.size()));
 }
 
+// A submission that was being evaluated every time the server went down may
+// be what brings it down: after three attempts it ends FAILED, no crash loop.
+TEST(Crash, ASubmissionIsAttemptedAtMostThreeTimes) {
+  const std::string data = TempDir("attempts");
+  std::string first, second;
+  {
+    ServerProcess server(data, {"--no-demo"}, 1);
+    ApiClient admin(server);
+    admin.SignUpAdmin("admin");
+    const std::string race = "/api/v1/races/" + Body(admin.Post("/api/v1/races", {{"name", "R"}, {"track_id", "pitwall_park"},
+                                                                                  {"closes_at", "2099-01-01T00:00:00Z"}}))["id"].dump();
+    const int64_t model = Body(admin.Upload(Starter("park-state")))["id"];
+    first = Body(admin.Post(race + "/submissions", {{"model_id", model}}))["id"].dump();
+    second = Body(admin.Post(race + "/submissions", {{"model_id", model}}))["id"].dump();
+    for (int i = 0; i < 400 && Body(admin.Get("/api/v1/submissions/" + second))["status"] != "COMPLETED"; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  {
+    // As a crash would leave them: both mid-evaluation, the first on its third attempt.
+    SQLite::Database db(data + "/pitwall.db", SQLite::OPEN_READWRITE);
+    db.exec("UPDATE submissions SET status = 'EVALUATING', attempts = 3 WHERE id = " + first);
+    db.exec("UPDATE submissions SET status = 'EVALUATING', attempts = 1 WHERE id = " + second);
+  }
+  ServerProcess restarted(data, {"--no-demo"}, 1);
+  ApiClient admin(restarted);
+  admin.token = Body(admin.Post("/api/v1/sessions", {{"alias", "admin"}, {"password", "a long password"}}))["token"];
+  const json failed = Body(admin.Get("/api/v1/submissions/" + first));
+  EXPECT_EQ(failed["status"], "FAILED");
+  EXPECT_NE(failed["reason"].get<std::string>().find("evaluation could not finish"), std::string::npos) << failed.dump();
+  json redone;
+  for (int i = 0; i < 400; ++i) {
+    redone = Body(admin.Get("/api/v1/submissions/" + second));
+    if (redone["status"] == "COMPLETED") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  EXPECT_EQ(redone["status"], "COMPLETED");
+}
+
 }  // namespace
 }  // namespace pw::testing

@@ -123,6 +123,9 @@ const std::vector<const char*>& Migrations() {
       CREATE INDEX racers_by_look ON racers(alias_look);
       CREATE INDEX sessions_by_expiry ON sessions(expires_at);
       CREATE INDEX submissions_by_racer_start ON submissions(racer_id, started_at);  -- the queue's turns
+      ALTER TABLE submissions ADD COLUMN idempotency_key TEXT;  -- a retried POST enters once
+      CREATE UNIQUE INDEX submissions_idempotent ON submissions(racer_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
+      CREATE INDEX races_by_creator ON races(created_by, created_at);
       CREATE INDEX sessions_by_racer ON sessions(racer_id);
       )sql",
   };

@@ -51,6 +51,11 @@ struct ServerConfig {
   int hash_concurrency = 0;      ///< argon2id hashes at once (0: cores - 1, at least 1)
   int hash_wait_ms = 5'000;      ///< a sign-in waits this long for a slot, then 503
   std::vector<std::string> trusted_proxies;  ///< peers whose X-Forwarded-For is believed
+  // Quotas per racer (issue: one racer must not take the league's disk or queue).
+  int max_models_per_racer = 50;
+  int64_t max_model_bytes_per_racer = 200ll << 20;  ///< stored model bytes
+  int max_waiting_per_racer = 20;                    ///< submissions queued or evaluating at once
+  int community_races_per_day = 10;
   std::string public_dir;        ///< static files (public/), "" for none
   std::string app_dir;           ///< the browser app's build output, "" for none
   bool seed_demo = true;

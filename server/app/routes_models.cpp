@@ -102,6 +102,18 @@ void AddModelRoutes(Api& api) {
     FieldReader names{query, {}};
     if (!names.String("name", true, 1, 64))
       return Problem(res, 422, "validation", "Invalid model name", "the name must be 1 to 64 characters of text", names.errors);
+    {
+      SQLite::Statement held(league.db(), "SELECT COUNT(*), COALESCE(SUM(size_bytes), 0) FROM models WHERE racer_id = ? AND deleted_at IS NULL");
+      held.bind(1, racer->id);
+      held.executeStep();
+      const ServerConfig& c = league.config();
+      if (held.getColumn(0).getInt() >= c.max_models_per_racer)
+        return Problem(res, 409, "quota-exceeded", "Too many models",
+                       "you keep " + std::to_string(c.max_models_per_racer) + " models, the most a racer may; delete one first");
+      if (held.getColumn(1).getInt64() + static_cast<int64_t>(req.body.size()) > c.max_model_bytes_per_racer)
+        return Problem(res, 409, "quota-exceeded", "Model storage full",
+                       "your models would take more than " + std::to_string(c.max_model_bytes_per_racer >> 20) + " MiB; delete one first");
+    }
     const models::ModelReport report = models::InspectModel(req.body);
     if (!report.accepted()) {
       std::vector<FieldError> errors;

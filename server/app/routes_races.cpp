@@ -225,6 +225,20 @@ void AddRaceRoutes(Api& api) {
       return Problem(res, 422, "validation", "Invalid race", "kind must be LEAGUE or COMMUNITY", {{"kind", "must be LEAGUE or COMMUNITY"}});
     if (kind == "LEAGUE" && !racer->admin())
       return Problem(res, 403, "forbidden", "Admins only", "only an admin can create league races; any racer can create a COMMUNITY race");
+    if (kind == "COMMUNITY") {
+      const int64_t day_ago = NowMs() - 24 * 3600 * 1000;
+      SQLite::Statement recent(league.db(), "SELECT COUNT(*), MIN(created_at) FROM races WHERE created_by = ? AND kind = 'COMMUNITY' AND created_at > ?");
+      recent.bind(1, racer->id);
+      recent.bind(2, day_ago);
+      recent.executeStep();
+      if (recent.getColumn(0).getInt() >= league.config().community_races_per_day) {
+        const int64_t wait_s = std::max<int64_t>(1, (recent.getColumn(1).getInt64() - day_ago + 999) / 1000);
+        res.set_header("Retry-After", std::to_string(wait_s));
+        return Problem(res, 429, "quota-exceeded", "Too many new races",
+                       "you created " + std::to_string(league.config().community_races_per_day) +
+                           " community races in the last 24 hours, the most a racer may; retry in " + std::to_string(wait_s) + " s");
+      }
+    }
     FieldReader f{*body, {}};
     RaceSettings settings = ReadRaceSettings(f, kind == "COMMUNITY");
     std::optional<int64_t> invite_uses;

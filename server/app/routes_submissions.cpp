@@ -1,6 +1,8 @@
 // Submissions: a racer enters a model in an open race; it waits in the
 // durable queue (with its position), is evaluated (with live progress), and
 // ends COMPLETED with its laps or FAILED with the reason.
+#include <algorithm>
+
 #include "api.h"
 #include "evaluator.h"
 #include "database.h"
@@ -59,6 +61,11 @@ void AddSubmissionRoutes(Api& api) {
     FieldReader f{*body, {}};
     const auto model_id = f.Integer("model_id", true, 1, INT64_MAX);
     if (!f.errors.empty()) return Problem(res, 422, "validation", "Invalid submission", "name the model to race", f.errors);
+    // A retried POST with the same Idempotency-Key enters once: the first answer again.
+    const std::string key = req.get_header_value("Idempotency-Key");
+    if (req.has_header("Idempotency-Key") &&
+        (key.empty() || key.size() > 128 || !std::all_of(key.begin(), key.end(), [](unsigned char c) { return c > 0x20 && c < 0x7f; })))
+      return Problem(res, 400, "bad-idempotency-key", "Bad Idempotency-Key", "an Idempotency-Key is 1 to 128 visible ASCII characters");
     const int64_t now = NowMs();
     if (now < race->opens_at)
       return Problem(res, 409, "race-not-open", "The race has not opened", "submissions open at " + Rfc3339(race->opens_at));
@@ -66,7 +73,19 @@ void AddSubmissionRoutes(Api& api) {
       return Problem(res, 409, "race-closed", "The race is closed", "the race closed at " + Rfc3339(race->closes_at));
 
     SQLite::Database& db = league.db();
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);  // the key's check and its insert, together
+    if (!key.empty()) {
+      SQLite::Statement again(db, std::string("SELECT ") + kColumns +
+                                               " FROM submissions s JOIN models m ON m.id = s.model_id WHERE s.racer_id = ? AND s.idempotency_key = ?");
+      again.bind(1, racer->id);
+      again.bind(2, key);
+      if (again.executeStep()) {
+        if (again.getColumn(1).getInt64() != race_id)
+          return Problem(res, 422, "idempotency-key-reused", "Idempotency-Key reused", "this key was used for a submission to another race");
+        res.set_header("Location", "/api/v1/submissions/" + std::to_string(again.getColumn(0).getInt64()));
+        return WriteJson(res, 202, SubmissionJson(again, league));
+      }
+    }
     SQLite::Statement model(db, "SELECT 1 FROM models WHERE id = ? AND racer_id = ? AND deleted_at IS NULL");
     model.bind(1, *model_id);
     model.bind(2, racer->id);
@@ -79,11 +98,23 @@ void AddSubmissionRoutes(Api& api) {
     if (used.getColumn(0).getInt() >= race->max_submissions)
       return Problem(res, 409, "submission-limit", "No submissions left",
                      "you have used all " + std::to_string(race->max_submissions) + " submissions allowed in this race");
-    SQLite::Statement ins(db, "INSERT INTO submissions (race_id, racer_id, model_id, status, created_at) VALUES (?, ?, ?, 'QUEUED', ?) RETURNING id");
+    SQLite::Statement waiting(db, "SELECT COUNT(*) FROM submissions WHERE racer_id = ? AND status IN ('QUEUED', 'EVALUATING')");
+    waiting.bind(1, racer->id);
+    waiting.executeStep();
+    if (waiting.getColumn(0).getInt() >= league.config().max_waiting_per_racer) {
+      res.set_header("Retry-After", "10");
+      return Problem(res, 429, "quota-exceeded", "Too many waiting submissions",
+                     "you have " + std::to_string(league.config().max_waiting_per_racer) +
+                         " submissions waiting or being evaluated; submit again when one has finished");
+    }
+    SQLite::Statement ins(db, "INSERT INTO submissions (race_id, racer_id, model_id, status, created_at, idempotency_key) "
+                              "VALUES (?, ?, ?, 'QUEUED', ?, ?) RETURNING id");
     ins.bind(1, race_id);
     ins.bind(2, racer->id);
     ins.bind(3, *model_id);
     ins.bind(4, now);
+    if (key.empty()) ins.bind(5);
+    else ins.bind(5, key);
     ins.executeStep();
     const int64_t id = ins.getColumn(0).getInt64();
     ins.reset();

@@ -40,6 +40,13 @@ Run AddServeCommand(CLI::App& app) {
   cmd->add_option("--writes-per-minute", config->writes_per_minute, "other writes per client address per minute")
       ->check(CLI::Range(1, 10000000));
   cmd->add_option("--hash-concurrency", config->hash_concurrency, "password hashes at once (0: cores - 1)")->check(CLI::Range(0, 256));
+  cmd->add_option("--max-models-per-racer", config->max_models_per_racer, "models a racer may keep")->check(CLI::Range(1, 1000000));
+  cmd->add_option("--max-model-bytes-per-racer", config->max_model_bytes_per_racer, "bytes of models a racer may keep")
+      ->check(CLI::Range(int64_t{1} << 20, int64_t{1} << 40));
+  cmd->add_option("--max-waiting-per-racer", config->max_waiting_per_racer, "submissions a racer may have queued or evaluating")
+      ->check(CLI::Range(1, 1000000));
+  cmd->add_option("--community-races-per-day", config->community_races_per_day, "community races a racer may create a day")
+      ->check(CLI::Range(1, 1000000));
   cmd->add_option("--trusted-proxy", config->trusted_proxies,
                   "address of a reverse proxy whose X-Forwarded-For names the client (repeatable)");
   cmd->add_option("--public", config->public_dir, "static files to serve (public/)");

@@ -437,5 +437,55 @@ TEST(Queue, RacersTakeTurnsAndPositionsAreHonest) {
   EXPECT_GE(flood_after, 9);
 }
 
+TEST(Quotas, PerRacerLimitsAndIdempotentSubmissions) {
+  ServerProcess server(TempDir("quotas"), {"--no-demo", "--max-models-per-racer", "2", "--max-waiting-per-racer", "2",
+                                           "--community-races-per-day", "2"}, /*workers=*/1);
+  ApiClient admin(server), racer(server);
+  admin.SignUpAdmin("steward");
+  racer.SignUp("greedy");
+  const std::string race = "/api/v1/races/" + Body(admin.Post("/api/v1/races", {{"name", "Q"}, {"track_id", "quarry_sprint"}, {"laps", 10},
+                                                                                {"min_laps", 1}, {"closes_at", "2099-01-01T00:00:00Z"}}))["id"].dump();
+  const std::string other = "/api/v1/races/" + Body(admin.Post("/api/v1/races", {{"name", "Q2"}, {"track_id", "pitwall_park"},
+                                                                                 {"closes_at", "2099-01-01T00:00:00Z"}}))["id"].dump();
+  // Models: two kept at most.
+  const int64_t model = Body(racer.Upload(Starter("quarry-steady")))["id"];
+  ASSERT_EQ(racer.Upload(Starter("park-state"))->status, 201);
+  auto third = racer.Upload(Starter("harbour-rays"));
+  EXPECT_EQ(third->status, 409) << third->body;
+  EXPECT_EQ(Body(third)["type"], "https://pitwall.dev/problems/quota-exceeded");
+  // A retried POST with the same key enters once.
+  httplib::Headers keyed = racer.Auth();
+  keyed.emplace("Idempotency-Key", "retry-me-1");
+  auto a = racer.http.Post((race + "/submissions").c_str(), keyed, json{{"model_id", model}}.dump(), "application/json");
+  auto b = racer.http.Post((race + "/submissions").c_str(), keyed, json{{"model_id", model}}.dump(), "application/json");
+  ASSERT_EQ(a->status, 202) << a->body;
+  ASSERT_EQ(b->status, 202) << b->body;
+  EXPECT_EQ(Body(a)["id"], Body(b)["id"]);
+  auto elsewhere = racer.http.Post((other + "/submissions").c_str(), keyed, json{{"model_id", model}}.dump(), "application/json");
+  EXPECT_EQ(elsewhere->status, 422) << elsewhere->body;
+  EXPECT_EQ(Body(racer.Get(race + "/submissions"))["submissions"].size(), 1u);
+  // Waiting submissions: at most two at once, then 429 with Retry-After.
+  bool limited = false;
+  for (int i = 0; i < 20 && !limited; ++i) {
+    auto r = racer.Post(race + "/submissions", {{"model_id", model}});
+    if (r->status == 429) {
+      limited = true;
+      EXPECT_TRUE(r->has_header("Retry-After"));
+      EXPECT_EQ(Body(r)["type"], "https://pitwall.dev/problems/quota-exceeded");
+    } else {
+      ASSERT_EQ(r->status, 202) << r->body;
+    }
+  }
+  EXPECT_TRUE(limited);
+  // Community races: two a day.
+  for (int i = 0; i < 2; ++i)
+    ASSERT_EQ(racer.Post("/api/v1/races", {{"kind", "COMMUNITY"}, {"name", "Club " + std::to_string(i)}, {"track_id", "pitwall_park"},
+                                           {"closes_at", "2099-01-01T00:00:00Z"}})->status, 201);
+  auto club = racer.Post("/api/v1/races", {{"kind", "COMMUNITY"}, {"name", "One too many"}, {"track_id", "pitwall_park"},
+                                          {"closes_at", "2099-01-01T00:00:00Z"}});
+  EXPECT_EQ(club->status, 429) << club->body;
+  EXPECT_TRUE(club->has_header("Retry-After"));
+}
+
 }  // namespace
 }  // namespace pw::testing

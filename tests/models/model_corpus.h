@@ -7,6 +7,7 @@
 #include <functional>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "onnx_writer.h"
 #include "pitwall/model_metadata.h"
@@ -55,6 +56,69 @@ inline std::string Edited(const std::function<void(onnx::ModelProto&)>& edit, co
   model.ParseFromString(base);
   edit(model);
   return model.SerializeAsString();
+}
+
+// ---- bombs: small files that would ask ONNX Runtime for gigabytes or hours ----
+
+inline onnx::TensorProto* AddInt64Initializer(onnx::GraphProto* g, const std::string& name, const std::vector<int64_t>& values) {
+  onnx::TensorProto* t = g->add_initializer();
+  t->set_name(name);
+  t->set_data_type(onnx::TensorProto::INT64);
+  t->add_dims(static_cast<int64_t>(values.size()));
+  for (int64_t v : values) t->add_int64_data(v);
+  return t;
+}
+
+inline onnx::NodeProto* AddNode(onnx::GraphProto* g, const std::string& op, const std::vector<std::string>& in, const std::string& out) {
+  onnx::NodeProto* n = g->add_node();
+  n->set_op_type(op);
+  n->set_name(op + "_" + out);
+  for (const auto& i : in) n->add_input(i);
+  n->add_output(out);
+  return n;
+}
+
+/// A sparse initializer of 65536 x 65536 floats, in a few bytes.
+inline std::string SparseInitializerBomb() {
+  return Edited([](onnx::ModelProto& m) {
+    onnx::SparseTensorProto* s = m.mutable_graph()->add_sparse_initializer();
+    s->add_dims(65536);
+    s->add_dims(65536);
+    s->mutable_values()->set_name("sparse");
+    s->mutable_values()->set_data_type(onnx::TensorProto::FLOAT);
+    s->mutable_values()->add_dims(1);
+    s->mutable_values()->add_float_data(1.0f);
+    s->mutable_indices()->set_data_type(onnx::TensorProto::INT64);
+    s->mutable_indices()->add_dims(1);
+    s->mutable_indices()->add_int64_data(0);
+  });
+}
+
+/// Pad, an allowed operator, asked for a 100-million-wide tensor on every step.
+inline std::string PadBomb() {
+  return Edited([](onnx::ModelProto& m) {
+    auto* g = m.mutable_graph();
+    AddInt64Initializer(g, "huge_pads", {0, 0, 0, 100'000'000});
+    AddNode(g, "Pad", {"state", "huge_pads"}, "padded");
+  });
+}
+
+/// A small convolution kernel swept over a padded plane: 4 thousand weights,
+/// 3.5 billion multiply-adds a step.
+inline std::string WorkBomb() {
+  return Edited([](onnx::ModelProto& m) {
+    auto* g = m.mutable_graph();
+    AddInt64Initializer(g, "plane_shape", {1, 1, 1, 8});
+    AddNode(g, "Reshape", {"state", "plane_shape"}, "plane");
+    AddInt64Initializer(g, "plane_pads", {0, 0, 496, 496, 0, 0, 496, 496});
+    AddNode(g, "Pad", {"plane", "plane_pads"}, "big_plane");
+    onnx::TensorProto* w = g->add_initializer();
+    w->set_name("kernel");
+    w->set_data_type(onnx::TensorProto::FLOAT);
+    for (int64_t d : {1, 1, 63, 63}) w->add_dims(d);
+    for (int i = 0; i < 63 * 63; ++i) w->add_float_data(0.001f);
+    AddNode(g, "Conv", {"big_plane", "kernel"}, "swept");
+  });
 }
 
 }  // namespace pw::testing

@@ -177,43 +177,11 @@ TEST(ModelGate, InputsMustMatchTheDeclaredSensors) {
 
 // ---- bombs: small files that would ask ONNX Runtime for gigabytes or hours ----
 
-onnx::TensorProto* AddInt64Initializer(onnx::GraphProto* g, const std::string& name, const std::vector<int64_t>& values) {
-  onnx::TensorProto* t = g->add_initializer();
-  t->set_name(name);
-  t->set_data_type(onnx::TensorProto::INT64);
-  t->add_dims(static_cast<int64_t>(values.size()));
-  for (int64_t v : values) t->add_int64_data(v);
-  return t;
-}
-
-onnx::NodeProto* AddNode(onnx::GraphProto* g, const std::string& op, const std::vector<std::string>& in, const std::string& out) {
-  onnx::NodeProto* n = g->add_node();
-  n->set_op_type(op);
-  n->set_name(op + "_" + out);
-  for (const auto& i : in) n->add_input(i);
-  n->add_output(out);
-  return n;
-}
-
-TEST(ModelGate, SparseInitializerBomb) {
-  const std::string bad = Edited([](onnx::ModelProto& m) {
-    onnx::SparseTensorProto* s = m.mutable_graph()->add_sparse_initializer();
-    s->add_dims(65536);
-    s->add_dims(65536);
-    s->mutable_values()->set_name("sparse");
-    s->mutable_values()->set_data_type(onnx::TensorProto::FLOAT);
-    s->mutable_values()->add_dims(1);
-    s->mutable_values()->add_float_data(1.0f);
-    s->mutable_indices()->set_data_type(onnx::TensorProto::INT64);
-    s->mutable_indices()->add_dims(1);
-    s->mutable_indices()->add_int64_data(0);
-  });
-  ExpectRefused(bad, "sparse tensors are not allowed");
-}
+TEST(ModelGate, SparseInitializerBomb) { ExpectRefused(pw::testing::SparseInitializerBomb(), "sparse tensors are not allowed"); }
 
 TEST(ModelGate, SparseConstantBomb) {
   const std::string bad = Edited([](onnx::ModelProto& m) {
-    onnx::NodeProto* n = AddNode(m.mutable_graph(), "Constant", {}, "dense");
+    onnx::NodeProto* n = pw::testing::AddNode(m.mutable_graph(), "Constant", {}, "dense");
     onnx::AttributeProto* a = n->add_attribute();
     a->set_name("sparse_value");
     a->set_type(onnx::AttributeProto::SPARSE_TENSOR);
@@ -229,12 +197,7 @@ TEST(ModelGate, SparseConstantBomb) {
 
 TEST(ModelGate, ShapeBombOfAllowedOperators) {
   // Pad, an allowed operator, asked for a 100-million-wide tensor on every step.
-  const std::string bad = Edited([](onnx::ModelProto& m) {
-    auto* g = m.mutable_graph();
-    AddInt64Initializer(g, "huge_pads", {0, 0, 0, 100'000'000});
-    AddNode(g, "Pad", {"state", "huge_pads"}, "padded");
-  });
-  ExpectRefused(bad, "tensor 'padded' (from Pad node 'Pad_padded') would hold 100000008 elements; at most 4000000");
+  ExpectRefused(pw::testing::PadBomb(), "tensor 'padded' (from Pad node 'Pad_padded') would hold 100000008 elements; at most 4000000");
 }
 
 TEST(ModelGate, TooManyOperators) {
@@ -242,31 +205,14 @@ TEST(ModelGate, TooManyOperators) {
     std::string last = "state";
     for (int i = 0; i < 600; ++i) {
       const std::string out = "chain" + std::to_string(i);
-      AddNode(m.mutable_graph(), "Identity", {last}, out);
+      pw::testing::AddNode(m.mutable_graph(), "Identity", {last}, out);
       last = out;
     }
   });
   ExpectRefused(bad, "the model has 603 operators; at most 512");
 }
 
-TEST(ModelGate, TooMuchWorkPerStep) {
-  // A small convolution kernel swept over a padded plane: 4 thousand weights,
-  // 3.5 billion multiply-adds a step.
-  const std::string bad = Edited([](onnx::ModelProto& m) {
-    auto* g = m.mutable_graph();
-    AddInt64Initializer(g, "plane_shape", {1, 1, 1, 8});
-    AddNode(g, "Reshape", {"state", "plane_shape"}, "plane");
-    AddInt64Initializer(g, "plane_pads", {0, 0, 496, 496, 0, 0, 496, 496});
-    AddNode(g, "Pad", {"plane", "plane_pads"}, "big_plane");
-    onnx::TensorProto* w = g->add_initializer();
-    w->set_name("kernel");
-    w->set_data_type(onnx::TensorProto::FLOAT);
-    for (int64_t d : {1, 1, 63, 63}) w->add_dims(d);
-    for (int i = 0; i < 63 * 63; ++i) w->add_float_data(0.001f);
-    AddNode(g, "Conv", {"big_plane", "kernel"}, "swept");
-  });
-  ExpectRefused(bad, "multiply-adds per step; at most 50000000");
-}
+TEST(ModelGate, TooMuchWorkPerStep) { ExpectRefused(pw::testing::WorkBomb(), "multiply-adds per step; at most 50000000"); }
 
 TEST(ModelGate, CountsTheWorkOfAcceptedModels) {
   const ModelReport r = InspectModel(ValidModel());

@@ -21,6 +21,7 @@
 #include <fstream>
 #include <thread>
 
+#include "model_corpus.h"
 #include "server_process.h"
 
 namespace pw::testing {
@@ -507,6 +508,27 @@ TEST_F(Attack, AnswersCarrySecurityHeadersAndCorsOnlyWithoutCredentials) {
   EXPECT_FALSE(admin_->Get(board_)->has_header("Access-Control-Allow-Origin"));
   EXPECT_FALSE(admin_->Get("/api/v1/me")->has_header("Access-Control-Allow-Origin"));
   EXPECT_FALSE(anon.Post("/api/v1/sessions", {{"alias", "x"}, {"password", "y"}})->has_header("Access-Control-Allow-Origin"));
+}
+
+TEST_F(Attack, ModelBombsAreRefusedAtUploadWithTheirReason) {
+  Prober prober(*server_, board_);
+  ApiClient racer(*server_);
+  racer.SignUp("bomb-maker");
+  const struct {
+    std::string bytes;
+    const char* reason;
+  } bombs[] = {{SparseInitializerBomb(), "sparse tensors are not allowed"},
+               {PadBomb(), "would hold 100000008 elements"},
+               {WorkBomb(), "multiply-adds per step"}};
+  for (const auto& bomb : bombs) {
+    auto r = racer.Upload(bomb.bytes, "bomb");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 422) << r->body;
+    EXPECT_NE(r->body.find(bomb.reason), std::string::npos) << r->body;
+  }
+  EXPECT_TRUE(Body(racer.Get("/api/v1/models"))["models"].empty());  // nothing stored
+  ExpectProberFine(prober, "model bombs");
+  ExpectHealthy("model bombs");
 }
 
 }  // namespace

@@ -44,7 +44,10 @@ std::string Sha256Hex(const std::string& data) {
 }
 
 std::optional<Racer> Authenticate(SQLite::Database& db, const httplib::Request& req, std::string* token_hash) {
-  const std::string header = req.get_header_value("Authorization");
+  return AuthenticateBearer(db, req.get_header_value("Authorization"), token_hash);
+}
+
+std::optional<Racer> AuthenticateBearer(SQLite::Database& db, const std::string& header, std::string* token_hash) {
   const std::string prefix = "Bearer ";
   if (header.size() <= prefix.size() || header.compare(0, prefix.size(), prefix) != 0) return std::nullopt;
   const std::string hash = Sha256Hex(header.substr(prefix.size()));

@@ -30,8 +30,10 @@ struct Racer {
   bool admin() const { return role == "admin"; }
 };
 
-/// The racer behind "Authorization: Bearer <token>", if the token is known,
-/// unexpired and not revoked.
+/// The racer behind an Authorization header value "Bearer <token>", if the
+/// token is known, unexpired and not revoked.
+std::optional<Racer> AuthenticateBearer(SQLite::Database& db, const std::string& authorization, std::string* token_hash = nullptr);
+/// The same, for a request's Authorization header.
 std::optional<Racer> Authenticate(SQLite::Database& db, const httplib::Request& req, std::string* token_hash = nullptr);
 
 }  // namespace pw::server

@@ -558,9 +558,7 @@ void AddRaceRoutes(Api& api) {
             const auto race = league.Race(race_id);
             if (!race) return false;
             if (race->kind != "LEAGUE" && race->visibility != "public") {
-              httplib::Request again;
-              if (!authorization.empty()) again.set_header("Authorization", authorization);
-              const auto racer = Authenticate(league.db(), again);
+              const auto racer = AuthenticateBearer(league.db(), authorization);
               if (!racer || !league.IsMember(*race, racer->id)) return false;
             }
           }

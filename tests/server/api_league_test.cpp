@@ -421,12 +421,7 @@ TEST(Queue, RacersTakeTurnsAndPositionsAreHonest) {
   ASSERT_EQ(mine["status"], "QUEUED");
   EXPECT_LE(mine["queue_position"].get<int>(), 2) << "behind at most the flood's next one";
   const std::string id = mine["id"].dump();
-  json done;
-  for (int i = 0; i < 800; ++i) {
-    done = Body(single.Get("/api/v1/submissions/" + id));
-    if (done["status"] == "COMPLETED") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(25));
-  }
+  const json done = WaitCompleted(single, id);
   ASSERT_EQ(done["status"], "COMPLETED");
   // It started before most of the flood did (RFC 3339 times in one format compare as text).
   for (int i = 0; i < 800 && Body(flood.Get("/api/v1/submissions/" + floods.back()))["status"] != "COMPLETED"; ++i)

@@ -116,13 +116,7 @@ TEST(Crash, ASubmissionIsAttemptedAtMostThreeTimes) {
   const json failed = Body(admin.Get("/api/v1/submissions/" + first));
   EXPECT_EQ(failed["status"], "FAILED");
   EXPECT_NE(failed["reason"].get<std::string>().find("evaluation could not finish"), std::string::npos) << failed.dump();
-  json redone;
-  for (int i = 0; i < 400; ++i) {
-    redone = Body(admin.Get("/api/v1/submissions/" + second));
-    if (redone["status"] == "COMPLETED") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(25));
-  }
-  EXPECT_EQ(redone["status"], "COMPLETED");
+  EXPECT_EQ(WaitCompleted(admin, second, 400)["status"], "COMPLETED");
 }
 
 }  // namespace

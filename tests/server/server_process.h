@@ -18,6 +18,7 @@
 #include <regex>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace pw::testing {
@@ -197,5 +198,16 @@ struct ApiClient {
 };
 
 inline json Body(const httplib::Result& r) { return json::parse(r->body); }
+
+/// Polls a submission until it is COMPLETED (or `tries` polls 25 ms apart have passed); its last state.
+inline json WaitCompleted(ApiClient& client, const std::string& submission_id, int tries = 800) {
+  json state;
+  for (int i = 0; i < tries; ++i) {
+    state = Body(client.Get("/api/v1/submissions/" + submission_id));
+    if (state["status"] == "COMPLETED") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  return state;
+}
 
 }  // namespace pw::testing

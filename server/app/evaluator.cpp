@@ -9,7 +9,8 @@
 
 #include "database.h"
 #include "model_gate.h"
-#include "ort_policy.h"
+#include "evaluation.h"
+#include "pitwall/json_codec.h"
 #include "pitwall/replay.h"
 #include "pitwall/scoring.h"
 #include "pitwall/trial.h"
@@ -55,14 +56,6 @@ std::optional<Job> Claim(SQLite::Database& db) {
   return job;
 }
 
-json LapsJson(const std::vector<LapResult>& laps) {
-  json out = json::array();
-  for (const LapResult& l : laps)
-    out.push_back({{"lap", l.lap}, {"time_ms", l.time_ms}, {"status", ToString(l.status)}, {"off_track_count", l.off_track_count},
-                   {"resets", l.resets}, {"progress_pct", std::round(l.progress_pct * 10.0) / 10.0}});
-  return out;
-}
-
 std::string ReadAll(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream out;
@@ -101,6 +94,21 @@ int RequeueInterrupted(SQLite::Database& db) {
   const int requeued = db.exec("UPDATE submissions SET status = 'QUEUED', started_at = NULL WHERE status = 'EVALUATING'");
   tx.commit();
   return requeued;
+}
+
+void Requeue(SQLite::Database& db, int64_t submission_id, const std::string& why) {
+  SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+  SQLite::Statement give_up(db, "UPDATE submissions SET status = 'FAILED', finished_at = ?, reason = ? "
+                                "WHERE id = ? AND status = 'EVALUATING' AND attempts >= ?");
+  give_up.bind(1, NowMs());
+  give_up.bind(2, "evaluation could not finish after " + std::to_string(kMaxAttempts) + " attempts: " + why);
+  give_up.bind(3, submission_id);
+  give_up.bind(4, kMaxAttempts);
+  give_up.exec();
+  SQLite::Statement again(db, "UPDATE submissions SET status = 'QUEUED', started_at = NULL WHERE id = ? AND status = 'EVALUATING'");
+  again.bind(1, submission_id);
+  again.exec();
+  tx.commit();
 }
 
 bool RecomputeLeaderboardRow(SQLite::Database& db, int64_t race_id, int64_t racer_id) {
@@ -145,7 +153,7 @@ bool RecomputeLeaderboardRow(SQLite::Database& db, int64_t race_id, int64_t race
   return true;
 }
 
-bool Evaluator::RunOne() {
+bool Evaluator::RunOne(sandbox::WorkerSlot* slot) {
   SQLite::Database& db = league_.db();
   const std::optional<Job> job = Claim(db);
   if (!job) return false;
@@ -156,31 +164,37 @@ bool Evaluator::RunOne() {
   Score score;
   const std::optional<RaceInfo> race = league_.Race(job->race_id);
   auto metadata = ParseModelMetadata(job->metadata);
+  const models::ProgressFn progress = [&](const models::EvaluationProgress& p) {
+    league_.SetProgress(job->id, {p.lap, p.lap_pct, p.total_pct});
+    league_.events().Publish(job->race_id, "submission",
+                             json{{"id", job->id}, {"status", "EVALUATING"}, {"lap", p.lap},
+                                  {"progress_pct", std::round(p.total_pct * 10.0) / 10.0}}.dump());
+  };
   if (!race) {
     failure = "the race no longer exists";
   } else if (!metadata) {
     failure = "the model's metadata cannot be read: " + metadata.error().message;
   } else {
     const std::string bytes = ReadAll(league_.models_dir() + "/" + job->sha256 + ".onnx");
-    auto model = models::OrtModel::Load(bytes, metadata.value());
-    if (!model) {
-      failure = "model error: " + model.error().message;
+    if (slot != nullptr) {
+      sandbox::SandboxJob sjob{race->track.get(), race->rules, bytes, job->metadata, league_.config().step_budget_us};
+      sandbox::SandboxOutcome outcome = slot->Evaluate(sjob, progress);
+      if (outcome.kind == sandbox::SandboxOutcome::Kind::kLost) {
+        // Not the model's doing (as far as anyone can tell): the submission goes back in the queue.
+        std::fprintf(stderr, "pitwall: submission %lld: %s\n", static_cast<long long>(job->id), outcome.reason.c_str());
+        league_.ClearProgress(job->id);
+        Requeue(db, job->id, outcome.reason);
+        std::this_thread::sleep_for(std::chrono::seconds(1));  // whatever lost it may pass; never a hot loop
+        return true;
+      }
+      if (outcome.kind == sandbox::SandboxOutcome::Kind::kRefused) failure = outcome.reason;
+      else result = std::move(outcome.evaluation.result);
     } else {
-      models::OrtPolicy policy(model.value(), league_.config().step_budget_us);
-      TrialConfig config;
-      config.sensors = metadata.value().sensor_config();
-      int last_reported = -1;
-      result = RunTrial(*race->track, race->rules, policy, config, [&](const Trial& trial) {
-        // Live progress: every 5 % of the whole evaluation.
-        const int laps_done = static_cast<int>(trial.result().laps.size());
-        const double total = (laps_done + trial.lap_progress_pct() / 100.0) / race->rules.laps * 100.0;
-        if (static_cast<int>(total / 5.0) == last_reported || trial.finished()) return;
-        last_reported = static_cast<int>(total / 5.0);
-        league_.SetProgress(job->id, {trial.current_lap(), trial.lap_progress_pct(), total});
-        league_.events().Publish(job->race_id, "submission",
-                                 json{{"id", job->id}, {"status", "EVALUATING"}, {"lap", trial.current_lap()},
-                                      {"progress_pct", std::round(total * 10.0) / 10.0}}.dump());
-      });
+      auto evaluated = models::EvaluateModel(*race->track, race->rules, bytes, metadata.value(), league_.config().step_budget_us, progress);
+      if (!evaluated) failure = "model error: " + evaluated.error().message;
+      else result = std::move(evaluated.value().result);
+    }
+    if (failure.empty()) {
       score = ScoreLaps(result.laps, race->rules);
       if (result.end == LapStatus::kModelError) failure = "model error: " + result.error;
       else if (!score.qualified)
@@ -209,7 +223,7 @@ bool Evaluator::RunOne() {
     u.bind(8, score.total_ms);
     u.bind(9, score.off_track_count);
     u.bind(10, score.complete_laps);
-    u.bind(11, LapsJson(result.laps).dump());
+    u.bind(11, LapsToJson(result.laps).dump());
     const std::string trace = CompressTrace(EncodeTrace(result.trace, metadata ? metadata.value().action_space : ActionSpace{}));
     u.bind(12, trace.data(), static_cast<int>(trace.size()));
     char fp[17];
@@ -230,11 +244,25 @@ bool Evaluator::RunOne() {
   return true;
 }
 
+sandbox::WorkerOptions Evaluator::WorkerOptionsFromConfig() const {
+  const ServerConfig& c = league_.config();
+  sandbox::WorkerOptions o;
+  o.binary = c.worker_binary;
+  o.limits.memory_bytes = c.worker_memory_bytes;
+  o.limits.cpu_seconds = c.worker_cpu_seconds;
+  o.load_timeout_ms = c.load_timeout_ms;
+  o.evaluation_timeout_ms = c.evaluation_timeout_ms;
+  return o;
+}
+
 void Evaluator::Work() {
+  // Each evaluation thread has its own worker process (one started ahead).
+  std::unique_ptr<sandbox::WorkerSlot> slot;
+  if (league_.config().sandbox) slot = std::make_unique<sandbox::WorkerSlot>(WorkerOptionsFromConfig());
   while (!league_.stopping) {
     bool did = false;
     try {
-      did = RunOne();
+      did = RunOne(slot.get());
     } catch (const std::exception& e) {
       std::fprintf(stderr, "pitwall: evaluation worker: %s\n", e.what());
     }

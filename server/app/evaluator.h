@@ -1,8 +1,10 @@
-// The authoritative evaluation: worker threads take submissions from the
-// durable queue in the database, run the race's trial with the model in
-// native ONNX Runtime, and store the laps, the trace and the leaderboard
-// change in one transaction. A submission left EVALUATING by a crash is queued
-// again at start, so an accepted submission is never lost and never counted twice.
+// The authoritative evaluation: evaluation threads take submissions from the
+// durable queue in the database, have a sandboxed worker process run the
+// race's trial with the model in native ONNX Runtime (server/sandbox; or, when
+// configured, this process), and store the laps, the trace and the leaderboard
+// change in one transaction. A submission left EVALUATING by a crash, or whose
+// worker was lost, is queued again (at most kMaxAttempts times), so an
+// accepted submission is never lost and never counted twice.
 #pragma once
 
 #include <thread>
@@ -10,6 +12,7 @@
 
 #include "league.h"
 #include "pitwall/policy.h"
+#include "supervisor.h"
 
 namespace pw::server {
 
@@ -30,17 +33,23 @@ class Evaluator {
   void Start(int workers);
   void Stop();
 
-  /// Claims and evaluates one queued submission; false when the queue is empty.
-  bool RunOne();
+  /// Claims and evaluates one queued submission, in the slot's worker process
+  /// (null: in this process); false when the queue is empty.
+  bool RunOne(sandbox::WorkerSlot* slot);
 
  private:
   void Work();
+  sandbox::WorkerOptions WorkerOptionsFromConfig() const;
   League& league_;
   std::vector<std::thread> threads_;
 };
 
 /// Recomputes a racer's leaderboard row for a race from their completed
 /// submissions (the core's ranking rule); true if the row changed.
+/// Puts a submission whose evaluation was lost back in the queue, or ends it
+/// FAILED with `why` when it has had kMaxAttempts attempts.
+void Requeue(SQLite::Database& db, int64_t submission_id, const std::string& why);
+
 bool RecomputeLeaderboardRow(SQLite::Database& db, int64_t race_id, int64_t racer_id);
 
 /// A trace (pw::EncodeTrace) deflated with zlib for storage; served as is with

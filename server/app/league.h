@@ -60,6 +60,13 @@ struct ServerConfig {
   std::string app_dir;           ///< the browser app's build output, "" for none
   bool seed_demo = true;
   int64_t step_budget_us = 100'000;
+  // Evaluation workers (docs/SECURITY.md, Models).
+  bool sandbox = true;                          ///< false: evaluate in this process (trusted models only)
+  std::string worker_binary;                    ///< "": this executable
+  int64_t worker_memory_bytes = 1ll << 30;      ///< a worker's address space
+  int worker_cpu_seconds = 150;                 ///< a worker's processor time
+  int load_timeout_ms = 10'000;                 ///< loading a model
+  int evaluation_timeout_ms = 120'000;          ///< a whole evaluation, load included
 };
 
 /// A race as the evaluator and the API need it.

@@ -14,5 +14,6 @@ Run AddTrackCommand(CLI::App& app);
 Run AddModelCommand(CLI::App& app);
 Run AddServeCommand(CLI::App& app);
 Run AddAdminCommand(CLI::App& app);
+Run AddWorkerCommand(CLI::App& app);
 
 }  // namespace pw::cli

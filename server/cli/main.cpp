@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   pw::cli::Run model = pw::cli::AddModelCommand(app);
   pw::cli::Run serve = pw::cli::AddServeCommand(app);
   pw::cli::Run admin = pw::cli::AddAdminCommand(app);
+  pw::cli::Run worker = pw::cli::AddWorkerCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -21,5 +22,6 @@ int main(int argc, char** argv) {
   if (app.got_subcommand("model")) return model();
   if (app.got_subcommand("serve")) return serve();
   if (app.got_subcommand("admin")) return admin();
+  if (app.got_subcommand("worker")) return worker();
   return track();
 }

@@ -53,13 +53,28 @@ Run AddServeCommand(CLI::App& app) {
   cmd->add_option("--invite-attempts", config->invite_attempts_per_minute, "invitation look-ups allowed per client per minute")
       ->check(CLI::Range(1, 100000));
   cmd->add_option("--app", config->app_dir, "the browser app's build folder");
-  cmd->add_option("--step-budget-ms", config->step_budget_us, "per-step inference budget in ms")
-      ->check(CLI::Range(1, 10000))
-      ->transform([](std::string v) { return std::to_string(std::stoll(v) * 1000); });
+  auto step_budget_ms = std::make_shared<int64_t>(config->step_budget_us / 1000);
+  cmd->add_option("--step-budget-ms", *step_budget_ms, "per-step inference budget in ms")->check(CLI::Range(1, 10000));
+  auto evaluation = std::make_shared<std::string>("sandboxed");
+  cmd->add_option("--evaluation", *evaluation,
+                  "sandboxed: each evaluation in a limited `pitwall worker` process; in-process: in the server (trusted models only)")
+      ->check(CLI::IsMember({"sandboxed", "in-process"}));
+  auto worker_memory_mb = std::make_shared<int64_t>(config->worker_memory_bytes >> 20);
+  cmd->add_option("--worker-memory-mb", *worker_memory_mb, "address space of an evaluation worker, MiB")->check(CLI::Range(128, 1 << 20));
+  cmd->add_option("--worker-cpu-seconds", config->worker_cpu_seconds, "processor time of an evaluation worker")->check(CLI::Range(1, 86400));
+  auto load_timeout_s = std::make_shared<int>(config->load_timeout_ms / 1000);
+  cmd->add_option("--load-timeout-s", *load_timeout_s, "time to load a model")->check(CLI::Range(1, 3600));
+  auto evaluation_timeout_s = std::make_shared<int>(config->evaluation_timeout_ms / 1000);
+  cmd->add_option("--evaluation-timeout-s", *evaluation_timeout_s, "time for a whole evaluation, load included")->check(CLI::Range(1, 86400));
   auto no_demo = std::make_shared<bool>(false);
   cmd->add_flag("--no-demo", *no_demo, "do not seed the demo race on first start");
-  return [config, no_demo]() {
+  return [=]() {
     config->seed_demo = !*no_demo;
+    config->sandbox = *evaluation == "sandboxed";
+    config->step_budget_us = *step_budget_ms * 1000;
+    config->worker_memory_bytes = *worker_memory_mb << 20;
+    config->load_timeout_ms = *load_timeout_s * 1000;
+    config->evaluation_timeout_ms = *evaluation_timeout_s * 1000;
     return server::RunServer(*config);
   };
 }

@@ -6,10 +6,13 @@
 
 #include "commands.h"
 #include "pitwall/expert.h"
+#include "pitwall/json_codec.h"
 #include "pitwall/scoring.h"
 #include "pitwall/trial.h"
 #include "model_source.h"
+#include "evaluation.h"
 #include "ort_policy.h"
+#include "supervisor.h"
 #include "track_source.h"
 
 namespace pw::cli {
@@ -26,6 +29,7 @@ struct TrialOptions {
   bool centre_line = false;
   std::string model;
   std::string metadata;
+  bool no_sandbox = false;
 };
 
 std::string Seconds(int64_t ms) {
@@ -51,8 +55,8 @@ int RunTrialCommand(const TrialOptions& o) {
     return 2;
   }
   TrialConfig config;
-  std::unique_ptr<Policy> driver;
   std::string driver_name = "expert";
+  TrialResult result;
   if (!o.model.empty()) {
     Result<LoadedModel> loaded = ReadModelFiles(o.model, o.metadata);
     if (!loaded) {
@@ -65,35 +69,40 @@ int RunTrialCommand(const TrialOptions& o) {
       for (const std::string& p : report.problems) std::fprintf(stderr, "  - %s\n", p.c_str());
       return 2;
     }
-    Result<std::shared_ptr<models::OrtModel>> model = models::OrtModel::Load(loaded.value().bytes, *report.metadata);
-    if (!model) {
-      std::fprintf(stderr, "pitwall trial: %s: %s\n", o.model.c_str(), model.error().message.c_str());
-      return 2;
-    }
-    config.sensors = report.metadata->sensor_config();
-    driver = std::make_unique<models::OrtPolicy>(model.value());
     driver_name = o.model;
+    if (o.no_sandbox) {
+      auto evaluated = models::EvaluateModel(track.value(), rules, loaded.value().bytes, *report.metadata, models::kDefaultStepBudgetUs);
+      if (!evaluated) {
+        std::fprintf(stderr, "pitwall trial: %s: %s\n", o.model.c_str(), evaluated.error().message.c_str());
+        return 2;
+      }
+      result = std::move(evaluated.value().result);
+    } else {
+      // The league's own path: a sandboxed worker process, its result replayed here.
+      sandbox::WorkerSlot slot(sandbox::WorkerOptions{});
+      sandbox::SandboxJob job{&track.value(), rules, loaded.value().bytes, WriteModelMetadata(*report.metadata), models::kDefaultStepBudgetUs};
+      sandbox::SandboxOutcome outcome = slot.Evaluate(job);
+      if (outcome.kind != sandbox::SandboxOutcome::Kind::kEvaluated) {
+        std::fprintf(stderr, "pitwall trial: %s: %s\n", o.model.c_str(), outcome.reason.c_str());
+        return 2;
+      }
+      result = std::move(outcome.evaluation.result);
+    }
   } else {
     ExpertConfig expert_config;
     expert_config.pace = o.pace;
     expert_config.use_track_width = !o.centre_line;
-    driver = std::make_unique<ExpertDriver>(track.value(), config.car, expert_config);
+    ExpertDriver expert(track.value(), config.car, expert_config);
+    result = RunTrial(track.value(), rules, expert, config);
   }
-  const TrialResult result = RunTrial(track.value(), rules, *driver, config);
   const Score score = ScoreLaps(result.laps, rules);
 
   if (o.json) {
-    nlohmann::json laps = nlohmann::json::array();
-    for (const LapResult& l : result.laps)
-      laps.push_back({{"lap", l.lap}, {"time_ms", l.time_ms}, {"status", ToString(l.status)},
-                      {"off_track_count", l.off_track_count}, {"resets", l.resets}, {"progress_pct", l.progress_pct}});
     const nlohmann::json out = {
         {"track", {{"id", track.value().id()}, {"name", track.value().name()}, {"length_m", track.value().length_m()}}},
         {"driver", driver_name},
-        {"rules", {{"laps", rules.laps}, {"min_laps", rules.min_laps}, {"lap_mode", ToString(rules.lap_mode)},
-                   {"timing", ToString(rules.timing)}, {"reset_on_off_track", rules.reset_on_off_track},
-                   {"off_track_penalty_ms", rules.off_track_penalty_ms}}},
-        {"laps", laps},
+        {"rules", RulesToJson(rules)},
+        {"laps", LapsToJson(result.laps)},
         {"end", ToString(result.end)},
         {"error", result.error},
         {"score", {{"qualified", score.qualified}, {"ranking_ms", score.ranking_ms}, {"best_lap_ms", score.best_lap_ms},
@@ -134,6 +143,7 @@ Run AddTrialCommand(CLI::App& app) {
   cmd->add_flag("--centre-line", options->centre_line, "drive the centre line instead of the racing line");
   cmd->add_option("--model", options->model, "drive an ONNX model (native ONNX Runtime) instead of the expert");
   cmd->add_option("--metadata", options->metadata, "DeepRacer's model_metadata.json for a model that carries none");
+  cmd->add_flag("--no-sandbox", options->no_sandbox, "run the model in this process, not in a sandboxed worker (your own models only)");
   return [options] { return RunTrialCommand(*options); };
 }
 

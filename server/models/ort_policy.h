@@ -1,8 +1,10 @@
 // The authoritative driver: a model run by native ONNX Runtime (CPU, one
 // intra-op thread, sequential execution), behind the core's Policy interface.
 // Any failure - an ORT error, NaN or infinity, the wrong output size, a step
-// over the time budget - becomes a model error that ends the trial; the
-// process never crashes.
+// over the time budget - becomes a model error that ends the trial.
+// The step budget is enforced while inference runs: a watchdog thread sets
+// ONNX Runtime's terminate flag when a step passes its deadline (ORT checks it
+// between operators), and a step that still returns late is refused after.
 #pragma once
 
 #include <cstdint>
@@ -23,8 +25,9 @@ class OrtModel {
   static Result<std::shared_ptr<OrtModel>> Load(std::string_view bytes, const ModelMetadata& metadata);
   ~OrtModel();
   const ModelMetadata& metadata() const { return metadata_; }
-  /// One inference on an observation's sensor values; the raw outputs go into `out`.
-  std::string Run(const Observation& obs, std::vector<float>& out);
+  /// One inference on an observation's sensor values; the raw outputs go into
+  /// `out`. Stopped by the watchdog after `budget_us` (0: no budget).
+  std::string Run(const Observation& obs, std::vector<float>& out, int64_t budget_us = 0);
 
  private:
   OrtModel() = default;
@@ -32,6 +35,11 @@ class OrtModel {
   std::unique_ptr<Impl> impl_;
   ModelMetadata metadata_;
 };
+
+/// Starts what a process needs before it runs models - ONNX Runtime's
+/// environment and the step watchdog's thread - and runs one tiny model
+/// through it, so a sandbox entered afterwards needs no new threads or files.
+void WarmUp();
 
 class OrtPolicy : public Policy {
  public:

@@ -380,7 +380,7 @@ TEST(Replays, TracesComeOverHttpAndVerifyAndCsvDownloads) {
   ASSERT_TRUE(decoded.ok()) << decoded.error().message;
   const Track track = ImportTrack(anon.Get("/api/v1/races/" + rid + "/track")->body, "t.json").value();
   const RaceRules rules = DefaultRaceRules();
-  const ReplayCheck check = VerifyReplay(track, rules, decoded.value().steps, LapsFromJson(run["laps"]));
+  const ReplayCheck check = VerifyReplay(track, rules, decoded.value().steps, LapsFromJson(run["laps"]).value());
   EXPECT_TRUE(check.matches) << check.difference;
   // Compact: the stored (deflated) trace per lap.
   SQLite::Database db(server.data_dir() + "/pitwall.db", SQLite::OPEN_READONLY);
@@ -389,7 +389,7 @@ TEST(Replays, TracesComeOverHttpAndVerifyAndCsvDownloads) {
   // One changed action no longer matches.
   auto tampered = decoded.value().steps;
   tampered[40].steering_deg = -tampered[40].steering_deg + 1.0f;
-  EXPECT_FALSE(VerifyReplay(track, rules, tampered, LapsFromJson(run["laps"])).matches);
+  EXPECT_FALSE(VerifyReplay(track, rules, tampered, LapsFromJson(run["laps"]).value()).matches);
 
   // CSV downloads, with names a spreadsheet must not run.
   auto laps_csv = racer.Get("/api/v1/submissions/" + sid + "/laps.csv");

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "pitwall/json_codec.h"
 #include "pitwall/replay.h"
 #include "pitwall/track_io.h"
 
@@ -25,18 +26,6 @@ inline std::string Inflate(const std::string& z) {
     if (rc != Z_BUF_ERROR) return {};
     out.resize(out.size() * 2);
   }
-}
-
-inline std::vector<LapResult> LapsFromJson(const nlohmann::json& laps) {
-  std::vector<LapResult> out;
-  for (const auto& l : laps) {
-    LapResult r;
-    r.lap = l["lap"];
-    r.time_ms = l["time_ms"];
-    ParseLapStatus(l["status"].get<std::string>(), r.status);
-    out.push_back(r);
-  }
-  return out;
 }
 
 /// Checks every evaluated submission in a server's data folder; returns how many were checked.
@@ -63,7 +52,7 @@ inline int ExpectEveryRunReplays(const std::string& data_dir) {
     rules.reset_on_off_track = q.getColumn(8).getInt() != 0;
     rules.off_track_penalty_ms = q.getColumn(9).getInt();
     ParseTimingMethod(q.getColumn(10).getString(), rules.timing);
-    const auto expected = LapsFromJson(nlohmann::json::parse(q.getColumn(2).getString()));
+    const auto expected = LapsFromJson(nlohmann::json::parse(q.getColumn(2).getString())).value();
     // A model error ends the trace where it happened: the replay runs out of actions at that very step.
     const ReplayCheck check = VerifyReplay(track, rules, trace.value().steps, expected);
     EXPECT_TRUE(check.matches) << "submission " << id << ": " << check.difference;

@@ -1,0 +1,86 @@
+#include "worker.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "evaluation.h"
+#include "ort_policy.h"
+#include "pitwall/json_codec.h"
+#include "pitwall/model_metadata.h"
+#include "pitwall/replay.h"
+#include "pitwall/track_io.h"
+#include "worker_protocol.h"
+
+namespace pw::sandbox {
+namespace {
+
+using nlohmann::json;
+
+// ONNX Runtime reports an allocation refused under RLIMIT_AS as an error of its own.
+std::string Explained(const std::string& error, const SandboxLimits& limits) {
+  if (error.find("alloc") == std::string::npos) return error;
+  return "the model needed more than " + std::to_string(limits.memory_bytes >> 20) + " MiB of memory (" + error + ")";
+}
+
+int Refuse(const std::string& reason, const std::string& kind = "job") {
+  WriteFrame(1, {{"type", "failed"}, {"kind", kind}, {"reason", reason}});
+  return 0;
+}
+
+}  // namespace
+
+int RunWorker(const SandboxLimits& limits) {
+  try {
+    models::WarmUp();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "pitwall worker: %s\n", e.what());
+    return 2;
+  }
+  if (auto entered = EnterSandbox(limits); !entered) {
+    std::fprintf(stderr, "pitwall worker: cannot enter the sandbox: %s\n", entered.error().message.c_str());
+    return 2;
+  }
+  if (!WriteFrame(1, {{"type", "ready"}, {"protocol", kProtocolVersion}})) return 2;
+
+  FrameReader reader(0);
+  Result<Frame> job = reader.Next(-1);
+  if (!job) return 0;  // the server went away before handing a job
+  const Frame& f = job.value();
+  if (f.type() != "job" || f.header.value("protocol", 0) != kProtocolVersion)
+    return Refuse("expected a job frame of protocol " + std::to_string(kProtocolVersion));
+  if (!f.header.contains("track") || !f.header["track"].is_string() || !f.header.contains("metadata") || !f.header["metadata"].is_string())
+    return Refuse("the job needs track and metadata strings");
+  Result<Track> track = ImportTrack(f.header["track"].get<std::string>(), "race track");
+  if (!track) return Refuse(track.error().message);
+  Result<RaceRules> rules = RulesFromJson(f.header.value("rules", json::object()));
+  if (!rules) return Refuse(rules.error().message);
+  Result<ModelMetadata> metadata = ParseModelMetadata(f.header["metadata"].get<std::string>());
+  if (!metadata) return Refuse("the model's metadata cannot be read: " + metadata.error().message);
+  const int64_t budget_us = f.header.value("step_budget_us", int64_t{0});
+
+  Result<models::Evaluation> done = models::EvaluateModel(
+      track.value(), rules.value(), f.payload, metadata.value(), budget_us,
+      [](const models::EvaluationProgress& p) {
+        WriteFrame(1, {{"type", "progress"}, {"lap", p.lap}, {"lap_pct", p.lap_pct}, {"total_pct", p.total_pct}});
+      },
+      [] { WriteFrame(1, {{"type", "loaded"}}); });
+  if (!done) return Refuse("model error: " + Explained(done.error().message, limits), "model");
+  TrialResult& r = done.value().result;
+  if (r.end == LapStatus::kModelError) r.error = Explained(r.error, limits);
+  char fingerprint[17];
+  std::snprintf(fingerprint, sizeof fingerprint, "%016llx", static_cast<unsigned long long>(r.fingerprint));
+  WriteFrame(1,
+             {{"type", "result"},
+              {"laps", LapsToJson(r.laps)},
+              {"end", ToString(r.end)},
+              {"error", r.error},
+              {"steps", r.steps},
+              {"fingerprint", fingerprint},
+              {"load_ms", done.value().load_ms},
+              {"mean_inference_us", done.value().mean_inference_us}},
+             EncodeTrace(r.trace, metadata.value().action_space));
+  return 0;
+}
+
+}  // namespace pw::sandbox

@@ -1,0 +1,99 @@
+#include "pitwall/json_codec.h"
+
+#include <cmath>
+
+namespace pw {
+
+using nlohmann::json;
+
+json RulesToJson(const RaceRules& r) {
+  return {{"laps", r.laps},
+          {"min_laps", r.min_laps},
+          {"lap_mode", ToString(r.lap_mode)},
+          {"timing_method", ToString(r.timing)},
+          {"reset_on_off_track", r.reset_on_off_track},
+          {"off_track_penalty_ms", r.off_track_penalty_ms},
+          {"immobilised_penalty_ms", r.immobilised_penalty_ms},
+          {"trial_time_limit_ms", r.trial_time_limit_ms},
+          {"lap_time_limit_ms", r.lap_time_limit_ms},
+          {"max_steps_per_episode", r.max_steps_per_episode}};
+}
+
+Result<RaceRules> RulesFromJson(const json& j) {
+  if (!j.is_object()) return Error{"rules must be a JSON object"};
+  RaceRules r = DefaultRaceRules();
+  struct IntField {
+    const char* name;
+    int* target;
+  };
+  const IntField ints[] = {{"laps", &r.laps},
+                           {"min_laps", &r.min_laps},
+                           {"off_track_penalty_ms", &r.off_track_penalty_ms},
+                           {"immobilised_penalty_ms", &r.immobilised_penalty_ms},
+                           {"trial_time_limit_ms", &r.trial_time_limit_ms},
+                           {"lap_time_limit_ms", &r.lap_time_limit_ms},
+                           {"max_steps_per_episode", &r.max_steps_per_episode}};
+  for (const auto& [key, value] : j.items()) {
+    bool known = false;
+    for (const IntField& f : ints) {
+      if (key != f.name) continue;
+      known = true;
+      if (!value.is_number_integer() || value.get<int64_t>() < INT32_MIN || value.get<int64_t>() > INT32_MAX)
+        return Error{key + " must be a whole number"};
+      *f.target = value.get<int>();
+    }
+    if (known) continue;
+    if (key == "lap_mode" || key == "timing_method") {
+      if (!value.is_string()) return Error{key + " must be a string"};
+      const bool ok = key == "lap_mode" ? ParseLapMode(value.get<std::string>(), r.lap_mode)
+                                        : ParseTimingMethod(value.get<std::string>(), r.timing);
+      if (!ok) return Error{key + " \"" + value.get<std::string>() + "\" is not known"};
+    } else if (key == "reset_on_off_track") {
+      if (!value.is_boolean()) return Error{key + " must be true or false"};
+      r.reset_on_off_track = value.get<bool>();
+    } else {
+      return Error{"unknown rule \"" + key + "\""};
+    }
+  }
+  if (const auto errors = ValidateRules(r); !errors.empty()) return Error{errors[0].field + " " + errors[0].message};
+  return r;
+}
+
+json LapToJson(const LapResult& l) {
+  return {{"lap", l.lap},
+          {"time_ms", l.time_ms},
+          {"status", ToString(l.status)},
+          {"off_track_count", l.off_track_count},
+          {"resets", l.resets},
+          {"progress_pct", std::round(l.progress_pct * 10.0) / 10.0}};
+}
+
+json LapsToJson(const std::vector<LapResult>& laps) {
+  json out = json::array();
+  for (const LapResult& l : laps) out.push_back(LapToJson(l));
+  return out;
+}
+
+Result<std::vector<LapResult>> LapsFromJson(const json& j) {
+  if (!j.is_array()) return Error{"laps must be a JSON array"};
+  std::vector<LapResult> out;
+  for (const json& l : j) {
+    const std::string where = "lap " + std::to_string(out.size() + 1);
+    if (!l.is_object()) return Error{where + " is not an object"};
+    for (const char* f : {"lap", "time_ms", "off_track_count", "resets"})
+      if (!l.contains(f) || !l[f].is_number_integer()) return Error{where + ": " + f + " must be a whole number"};
+    if (!l.contains("progress_pct") || !l["progress_pct"].is_number()) return Error{where + ": progress_pct must be a number"};
+    if (!l.contains("status") || !l["status"].is_string()) return Error{where + ": status must be a string"};
+    LapResult r;
+    r.lap = l["lap"].get<int>();
+    r.time_ms = l["time_ms"].get<int64_t>();
+    r.off_track_count = l["off_track_count"].get<int>();
+    r.resets = l["resets"].get<int>();
+    r.progress_pct = l["progress_pct"].get<double>();
+    if (!ParseLapStatus(l["status"].get<std::string>(), r.status)) return Error{where + ": unknown status \"" + l["status"].get<std::string>() + "\""};
+    out.push_back(r);
+  }
+  return out;
+}
+
+}  // namespace pw

@@ -4,6 +4,7 @@
 
 #include <onnx/onnx_pb.h>
 
+#include <cstring>
 #include <functional>
 #include <random>
 #include <string>
@@ -118,6 +119,40 @@ inline std::string WorkBomb() {
     for (int64_t d : {1, 1, 63, 63}) w->add_dims(d);
     for (int i = 0; i < 63 * 63; ++i) w->add_float_data(0.001f);
     AddNode(g, "Conv", {"big_plane", "kernel"}, "swept");
+  });
+}
+
+// ---- allowed by the gate, hostile at run time ----
+
+/// A float initializer of `dims`, every value `value`, stored as raw bytes.
+inline void AddFloatInitializer(onnx::GraphProto* g, const std::string& name, const std::vector<int64_t>& dims, float value) {
+  onnx::TensorProto* t = g->add_initializer();
+  t->set_name(name);
+  t->set_data_type(onnx::TensorProto::FLOAT);
+  int64_t count = 1;
+  for (int64_t d : dims) t->add_dims(d), count *= d;
+  std::string raw(static_cast<size_t>(count) * sizeof(float), '\0');
+  for (int64_t i = 0; i < count; ++i) std::memcpy(raw.data() + i * sizeof(float), &value, sizeof value);
+  t->set_raw_data(raw);
+}
+
+/// Within every gate limit (1M stored weights, 42M multiply-adds a step) but
+/// slow at every step: the valid model, plus `repeats` MatMuls by one shared
+/// width x width matrix whose result (times zero) is added to its action.
+inline std::string SlowModel(int width = 1024, int repeats = 40) {
+  return Edited([&](onnx::ModelProto& m) {
+    auto* g = m.mutable_graph();
+    for (auto& n : *g->mutable_node())
+      for (auto& out : *n.mutable_output())
+        if (out == "action") out = "quick_action";
+    const int64_t in = ContinuousStateMetadata().inputs()[0].size;
+    AddFloatInitializer(g, "spread", {in, width}, 0.01f);
+    AddFloatInitializer(g, "mix", {width, width}, 1.0f / static_cast<float>(width));
+    AddFloatInitializer(g, "nothing", {width, 2}, 0.0f);
+    AddNode(g, "MatMul", {"state", "spread"}, "x0");
+    for (int i = 0; i < repeats; ++i) AddNode(g, "MatMul", {"x" + std::to_string(i), "mix"}, "x" + std::to_string(i + 1));
+    AddNode(g, "MatMul", {"x" + std::to_string(repeats), "nothing"}, "slow_zero");
+    AddNode(g, "Add", {"quick_action", "slow_zero"}, "action");
   });
 }
 

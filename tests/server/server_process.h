@@ -13,6 +13,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -81,10 +82,16 @@ class ServerProcess {
       std::vector<std::string> args = {PITWALL_BINARY, "serve", "--port", "0", "--data", data_dir_, "--workers", std::to_string(workers_),
                                        "--public", PITWALL_PUBLIC_DIR, "--trusted-proxy", "127.0.0.1"};
       args.insert(args.end(), extra_.begin(), extra_.end());
+      // PITWALL_TEST_WRAPPER runs the server under a tool (heaptrack, valgrind, strace -f).
+      if (const char* wrapper = std::getenv("PITWALL_TEST_WRAPPER"); wrapper != nullptr && *wrapper != '\0') {
+        std::istringstream words(wrapper);
+        std::vector<std::string> prefix{std::istream_iterator<std::string>(words), std::istream_iterator<std::string>()};
+        args.insert(args.begin(), prefix.begin(), prefix.end());
+      }
       std::vector<char*> argv;
       for (auto& a : args) argv.push_back(a.data());
       argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
+      ::execvp(argv[0], argv.data());
       ::_exit(127);
     }
     ::close(out[1]);

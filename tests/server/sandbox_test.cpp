@@ -1,0 +1,293 @@
+// Models run in sandboxed worker processes (server/sandbox). Tried as a
+// hostile racer would: the real server on loopback under a memory limit, a
+// visitor reading health and a leaderboard throughout, and models that are
+// slow at every step, workers that are killed or crash mid-evaluation, and a
+// racer who floods the queue.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <dirent.h>
+#include <sys/mman.h>
+
+#include <set>
+
+#include "model_corpus.h"
+#include "prober.h"
+#include "sandbox.h"
+#include "trace_check.h"
+#include "server_process.h"
+#include "worker_protocol.h"
+
+namespace pw::testing {
+namespace {
+
+constexpr size_t kServerMemory = 1ull << 30;  // RLIMIT_AS, as production would set it
+
+// The server's evaluation workers: its children whose command line says "worker".
+std::set<pid_t> WorkerPids(pid_t server) {
+  std::set<pid_t> out;
+  DIR* tasks = opendir(("/proc/" + std::to_string(server) + "/task").c_str());
+  if (tasks == nullptr) return out;
+  while (dirent* t = readdir(tasks)) {
+    if (t->d_name[0] == '.') continue;
+    std::ifstream children("/proc/" + std::to_string(server) + "/task/" + t->d_name + "/children");
+    pid_t child = 0;
+    while (children >> child) {
+      std::ifstream cmd("/proc/" + std::to_string(child) + "/cmdline");
+      std::string line((std::istreambuf_iterator<char>(cmd)), std::istreambuf_iterator<char>());
+      if (line.find(std::string("worker\0", 7)) != std::string::npos) out.insert(child);
+    }
+  }
+  closedir(tasks);
+  return out;
+}
+
+// The worker evaluating a submission's `attempt`-th attempt (0 if none shows
+// up): while a submission is being evaluated, its worker is the server's only
+// one (the next is started when the evaluation ends).
+pid_t EvaluatingWorker(const ServerProcess& server, const std::string& submission_id, int attempt) {
+  SQLite::Database db(server.data_dir() + "/pitwall.db", SQLite::OPEN_READONLY);
+  db.setBusyTimeout(5000);
+  for (int i = 0; i < 1200; ++i) {
+    SQLite::Statement q(db, "SELECT status, attempts FROM submissions WHERE id = " + submission_id);
+    if (q.executeStep() && q.getColumn(0).getString() == "EVALUATING" && q.getColumn(1).getInt() == attempt) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(150));  // well into the evaluation
+      const std::set<pid_t> workers = WorkerPids(server.pid());
+      if (workers.size() == 1) return *workers.begin();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  SQLite::Statement q(db, "SELECT status, attempts, reason FROM submissions WHERE id = " + submission_id);
+  if (q.executeStep()) std::printf("gave up waiting: status %s, attempt %d, %s\n", q.getColumn(0).getString().c_str(), q.getColumn(1).getInt(), q.getColumn(2).getString().c_str());
+  return 0;
+}
+
+// Polls a submission until `done` holds of it (or gives up); returns its last state.
+json WaitFor(ApiClient& client, const std::string& id, const std::function<bool(const json&)>& done, int tries = 2400) {
+  json state;
+  for (int i = 0; i < tries; ++i) {
+    state = Body(client.Get("/api/v1/submissions/" + id));
+    if (done(state)) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  return state;
+}
+
+bool Finished(const json& s) { return s["status"] == "COMPLETED" || s["status"] == "FAILED"; }
+
+struct League {
+  std::string race, board;
+};
+
+League MakeRace(ApiClient& admin, int laps) {
+  admin.SignUpAdmin("steward");
+  const json race = Body(admin.Post("/api/v1/races", {{"name", "Sandbox"}, {"track_id", "quarry_sprint"}, {"laps", laps}, {"min_laps", 1},
+                                                        {"max_submissions", 1000}, {"closes_at", "2099-01-01T00:00:00Z"}}));
+  if (!race.contains("id")) throw std::runtime_error("race: " + race.dump());
+  return {"/api/v1/races/" + race["id"].dump(), "/api/v1/races/" + race["id"].dump() + "/leaderboard"};
+}
+
+std::string Submit(ApiClient& racer, const League& league, const std::string& model_bytes) {
+  auto upload = racer.Upload(model_bytes);
+  if (upload->status != 201) throw std::runtime_error("upload refused: " + upload->body);
+  const json s = Body(racer.Post(league.race + "/submissions", {{"model_id", Body(upload)["id"]}}));
+  return s["id"].dump();
+}
+
+TEST(WorkerProtocol, FramesRoundTripAndBrokenFramesAreRefused) {
+  int p[2];
+  ASSERT_EQ(pipe(p), 0);
+  const std::string payload(100000, 'x');  // larger than a pipe's buffer: the reader assembles it
+  std::thread writer([&] { sandbox::WriteFrame(p[1], {{"type", "job"}, {"n", 7}}, payload); });
+  sandbox::FrameReader reader(p[0]);
+  auto f = reader.Next(sandbox::MonotonicMs() + 5000);
+  writer.join();
+  ASSERT_TRUE(f.ok()) << f.error().message;
+  EXPECT_EQ(f.value().type(), "job");
+  EXPECT_EQ(f.value().header["n"], 7);
+  EXPECT_EQ(f.value().payload, payload);
+  // Nothing more: a deadline passes.
+  auto none = reader.Next(sandbox::MonotonicMs() + 50);
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error().message, "timeout");
+  close(p[1]);
+  EXPECT_EQ(reader.Next(sandbox::MonotonicMs() + 1000).error().message, "closed");
+  close(p[0]);
+  // A header that is not an object with a type, and a length over the limit:
+  // the stream is broken from there (the server kills such a worker).
+  auto first_error = [](const std::string& bytes) {
+    int q[2];
+    if (pipe(q) != 0) return std::string("pipe");
+    if (write(q[1], bytes.data(), bytes.size()) != static_cast<ssize_t>(bytes.size())) return std::string("write");
+    sandbox::FrameReader r(q[0]);
+    auto f = r.Next(sandbox::MonotonicMs() + 1000);
+    close(q[0]);
+    close(q[1]);
+    return f ? std::string("a frame") : f.error().message;
+  };
+  EXPECT_EQ(first_error(sandbox::EncodeFrame({{"no_type", 1}})), "a frame header is not a JSON object with a type");
+  EXPECT_EQ(first_error(std::string("\xff\xff\xff\x7f", 4)), "a frame header of 2147483647 bytes is over the limit");
+  EXPECT_EQ(first_error(std::string("\x02\x00\x00\x00{}\xff\xff\xff\x7f", 10)), "a frame payload of 2147483647 bytes is over the limit");
+}
+
+// The filter itself, in a child process: files cannot be opened (EACCES),
+// memory cannot be made executable, and a socket ends the process (SIGSYS).
+TEST(Sandbox, TheFilterRefusesFilesExecutableMemoryAndSockets) {
+  auto run = [](const std::function<int()>& act) {
+    const pid_t pid = fork();
+    if (pid == 0) {
+      sandbox::SandboxLimits limits;
+      limits.memory_bytes = 512ll << 20;
+      if (!sandbox::EnterSandbox(limits)) _exit(90);
+      _exit(act());
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return status;
+  };
+  int status = run([] { return open("/etc/hostname", O_RDONLY) < 0 && errno == EACCES ? 0 : 1; });
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "open must fail with EACCES";
+  status = run([] {
+    void* m = mmap(nullptr, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return m == MAP_FAILED ? 0 : 1;
+  });
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS) << "executable memory ends the process";
+  status = run([] { return socket(AF_INET, SOCK_STREAM, 0) >= 0 ? 1 : 2; });
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS) << "a socket ends the process";
+  // Memory past the limit: the allocation fails and the process says so.
+  status = run([] {
+    std::vector<std::unique_ptr<char[]>> hog;
+    for (int i = 0; i < 64; ++i) hog.emplace_back(new char[64 << 20]);
+    return 0;
+  });
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), sandbox::kExitOutOfMemory);
+}
+
+// A model slow at every step holds one worker until the evaluation's time
+// limit ends it; another racer's submission is served, and reads go on.
+TEST(Sandbox, AModelSlowAtEveryStepIsStoppedAtTheTimeLimit) {
+  ServerProcess server(TempDir("sandbox-slow"), {"--no-demo", "--evaluation-timeout-s", "3"}, /*workers=*/1, kServerMemory);
+  ApiClient admin(server), slow(server), other(server);
+  const League league = MakeRace(admin, 10);
+  slow.SignUp("slowcoach");
+  other.SignUp("punctual");
+  Prober visitor(server, league.board);
+  const std::string slow_id = Submit(slow, league, SlowModel());
+  const std::string other_id = Submit(other, league, Starter("quarry-steady"));
+  const json failed = WaitFor(slow, slow_id, Finished);
+  EXPECT_EQ(failed["status"], "FAILED");
+  EXPECT_EQ(failed["reason"], "the evaluation took longer than 3 s");
+  EXPECT_EQ(WaitFor(other, other_id, Finished)["status"], "COMPLETED");
+  visitor.Stop();
+  EXPECT_EQ(visitor.failures(), 0);
+  EXPECT_GT(visitor.count(), 20u);
+  EXPECT_EQ(WorkerPids(server.pid()).size(), 1u) << "the slow worker is gone; one fresh worker waits";
+}
+
+// The step budget is enforced while inference runs: the watchdog stops the
+// first step past it, without waiting for it to return.
+TEST(Sandbox, TheStepBudgetStopsInferenceWhileItRuns) {
+  ServerProcess server(TempDir("sandbox-budget"), {"--no-demo", "--step-budget-ms", "1"}, /*workers=*/1, kServerMemory);
+  ApiClient admin(server), slow(server);
+  const League league = MakeRace(admin, 1);
+  slow.SignUp("slowcoach");
+  const json failed = WaitFor(slow, Submit(slow, league, SlowModel()), Finished);
+  EXPECT_EQ(failed["status"], "FAILED");
+  EXPECT_EQ(failed["reason"], "model error: inference passed the budget of 1 ms per step and was stopped");
+}
+
+// A worker killed from outside (an operator, the kernel) loses the attempt,
+// not the submission: it is queued again, at most three times in all. A worker
+// that crashes while running a model ends that submission at once.
+TEST(Sandbox, KilledWorkersAreRetriedThreeTimesCrashesFailAtOnce) {
+  ServerProcess server(TempDir("sandbox-kill"), {"--no-demo"}, /*workers=*/1, kServerMemory);
+  ApiClient admin(server), victim(server), other(server);
+  const League league = MakeRace(admin, 10);
+  victim.SignUp("victim");
+  other.SignUp("bystander");
+  Prober visitor(server, league.board);
+  const std::string slow_model = SlowModel();  // an evaluation of many seconds
+  const std::string id = Submit(victim, league, slow_model);
+  std::string other_id;
+  for (int attempt = 1; attempt <= 3; ++attempt) {
+    const pid_t worker = EvaluatingWorker(server, id, attempt);
+    ASSERT_GT(worker, 0) << "attempt " << attempt << ": one worker evaluates";
+    kill(worker, SIGKILL);
+    if (attempt == 1) other_id = Submit(other, league, Starter("quarry-steady"));
+  }
+  const json gave_up = WaitFor(victim, id, Finished);
+  EXPECT_EQ(gave_up["status"], "FAILED");
+  EXPECT_EQ(gave_up["reason"], "evaluation could not finish after 3 attempts: the evaluation worker was killed (SIGKILL)");
+  EXPECT_EQ(WaitFor(other, other_id, Finished)["status"], "COMPLETED") << "the bystander is served between the attempts";
+
+  // A crash (what a fault inside ONNX Runtime would raise) fails the submission at once.
+  const std::string crash_id = Submit(victim, league, slow_model);
+  const pid_t worker = EvaluatingWorker(server, crash_id, 1);
+  ASSERT_GT(worker, 0);
+  kill(worker, SIGSEGV);
+  const json crashed = WaitFor(victim, crash_id, Finished);
+  EXPECT_EQ(crashed["status"], "FAILED");
+  EXPECT_EQ(crashed["reason"], "the evaluator crashed while running the model (SEGV)");
+  visitor.Stop();
+  EXPECT_EQ(visitor.failures(), 0);
+  SQLite::Database db(server.data_dir() + "/pitwall.db", SQLite::OPEN_READONLY);
+  EXPECT_EQ(db.execAndGet("SELECT attempts FROM submissions WHERE id = " + crash_id).getInt(), 1);
+  EXPECT_EQ(db.execAndGet("SELECT attempts FROM submissions WHERE id = " + id).getInt(), 3);
+}
+
+// One racer's 200 submissions beside another's one: the one is served next,
+// every one of the 200 is evaluated exactly once, reads go on, and the
+// server's own memory stays flat (the models run in the workers).
+TEST(Sandbox, TwoHundredSubmissionsFromOneRacerBesideOneFromAnother) {
+  ServerProcess server(TempDir("sandbox-flood"), {"--no-demo", "--max-waiting-per-racer", "500", "--writes-per-minute", "100000"},
+                       /*workers=*/2, kServerMemory);
+  ApiClient admin(server), flood(server), single(server);
+  const League league = MakeRace(admin, 1);
+  flood.SignUp("flood");
+  single.SignUp("single");
+  Prober visitor(server, league.board);
+  const int64_t model = Body(flood.Upload(Starter("quarry-steady")))["id"];
+  auto flood_of = [&](int n) {
+    std::vector<std::string> ids;
+    for (int i = 0; i < n; ++i) {
+      auto r = flood.Post(league.race + "/submissions", {{"model_id", model}});
+      if (r->status != 202) throw std::runtime_error("submission refused: " + r->body);
+      ids.push_back(Body(r)["id"].dump());
+    }
+    return ids;
+  };
+  // A first hundred warms the server up (caches, buffers, arenas), so the
+  // second hundred shows whether evaluations leave anything behind.
+  for (const std::string& f : flood_of(100)) ASSERT_EQ(WaitCompleted(flood, f, 4000)["status"], "COMPLETED") << f;
+  const size_t rss_before = SettledRssBytes(server.pid());
+  const std::vector<std::string> floods = flood_of(100);
+  const json mine = Body(single.Post(league.race + "/submissions", {{"model_id", Body(single.Upload(Starter("quarry-steady")))["id"]}}));
+  EXPECT_EQ(mine["queue_position"], 1) << "a racer's first waiting submission goes before the flood's";
+  std::vector<std::string> waiting;
+  for (const std::string& f : floods)
+    if (Body(flood.Get("/api/v1/submissions/" + f))["status"] == "QUEUED") waiting.push_back(f);
+  const json done = WaitCompleted(single, mine["id"].dump());
+  ASSERT_EQ(done["status"], "COMPLETED");
+  for (const std::string& f : floods) ASSERT_EQ(WaitCompleted(flood, f, 4000)["status"], "COMPLETED") << f;
+  for (const std::string& f : waiting)
+    EXPECT_GE(Body(flood.Get("/api/v1/submissions/" + f))["started_at"].get<std::string>(), done["started_at"].get<std::string>()) << f;
+  const size_t rss_after = SettledRssBytes(server.pid());
+  visitor.Stop();
+  EXPECT_EQ(visitor.failures(), 0);
+  EXPECT_GT(waiting.size(), 50u) << "most of the flood was still waiting when the single racer submitted";
+  EXPECT_LT(rss_after, rss_before + (8u << 20)) << "server memory " << (rss_before >> 20) << " MiB -> " << (rss_after >> 20) << " MiB";
+  std::printf("server memory %.1f MiB -> %.1f MiB over the second 100 evaluations\n", rss_before / 1048576.0, rss_after / 1048576.0);
+  SQLite::Database db(server.data_dir() + "/pitwall.db", SQLite::OPEN_READONLY);
+  EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM submissions WHERE status = 'COMPLETED' AND attempts = 1").getInt(), 201);
+  EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM leaderboard WHERE race_id = " + league.race.substr(league.race.rfind('/') + 1)).getInt(), 2);
+  EXPECT_EQ(ExpectEveryRunReplays(server.data_dir()), 201);
+}
+
+}  // namespace
+}  // namespace pw::testing

@@ -3,6 +3,7 @@
 #include <onnxruntime_cxx_api.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <condition_variable>
 #include <map>
 #include <mutex>
@@ -15,10 +16,20 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// One ONNX Runtime environment per process, as ORT asks.
+// One ONNX Runtime environment per process, as ORT asks. Recent ONNX Runtime
+// builds (the npm packages among them) carry Microsoft's telemetry on Linux:
+// it would keep a device id and an offline cache under ~/.cache, leave a
+// /tmp/mat-debug-<pid>.log per process, run an uploader thread, and hold those
+// files open in a sandboxed worker. A self-hosted league sends nothing: the
+// documented opt-out must be set before the environment is created.
 Ort::Env& Environment() {
-  static Ort::Env env(ORT_LOGGING_LEVEL_ERROR, "pitwall");
-  return env;
+  static Ort::Env* env = [] {
+    setenv("ORT_DISABLE_TELEMETRY", "1", 1);
+    auto* e = new Ort::Env(ORT_LOGGING_LEVEL_ERROR, "pitwall");
+    e->DisableTelemetryEvents();
+    return e;
+  }();
+  return *env;
 }
 
 // One thread per process sets the terminate flag of every inference that
@@ -163,9 +174,10 @@ Decision OrtPolicy::Decide(const Observation& obs) {
 
 namespace pw::models {
 
+void StartWatchdog() { Watchdog::Get(); }
+
 void WarmUp() {
   Environment();
-  Watchdog::Get();
   // A one-layer continuous model over the car's state.
   ModelMetadata metadata;
   metadata.action_space.type = ActionSpaceType::kContinuous;
@@ -180,7 +192,7 @@ void WarmUp() {
   if (!model) throw std::runtime_error("ONNX Runtime cannot run a model: " + model.error().message);
   Observation obs;
   std::vector<float> out;
-  const std::string error = model.value()->Run(obs, out, 10'000'000);
+  const std::string error = model.value()->Run(obs, out, 0);  // no watchdog: this process may fork next
   if (!error.empty()) throw std::runtime_error("ONNX Runtime cannot run a model: " + error);
 }
 

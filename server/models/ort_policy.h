@@ -36,10 +36,13 @@ class OrtModel {
   ModelMetadata metadata_;
 };
 
-/// Starts what a process needs before it runs models - ONNX Runtime's
-/// environment and the step watchdog's thread - and runs one tiny model
-/// through it, so a sandbox entered afterwards needs no new threads or files.
+/// Creates ONNX Runtime's environment and runs one tiny model through it, so
+/// nothing is loaded lazily later (a sandbox entered afterwards allows no new
+/// files). Starts no thread: a process may fork after it.
 void WarmUp();
+/// Starts the step watchdog's thread (otherwise started by the first step
+/// with a budget): before a sandbox that allows no new threads.
+void StartWatchdog();
 
 class OrtPolicy : public Policy {
  public:

@@ -37,21 +37,22 @@ std::string Seconds(int ms) {
 SandboxOutcome Refused(std::string reason) { return {SandboxOutcome::Kind::kRefused, std::move(reason), {}}; }
 SandboxOutcome Lost(std::string reason) { return {SandboxOutcome::Kind::kLost, std::move(reason), {}}; }
 
-// How a worker that gave no result ended, in words for the racer (or the operator).
-SandboxOutcome Ended(int status, const SandboxLimits& limits) {
-  if (WIFEXITED(status)) {
-    if (WEXITSTATUS(status) == kExitOutOfMemory)
-      return Refused("the model needed more than " + std::to_string(limits.memory_bytes >> 20) + " MiB of memory");
-    return Lost("the evaluation worker exited with code " + std::to_string(WEXITSTATUS(status)));
+// How an evaluation process that gave no result ended (the worker's "ended"
+// frame), in words for the racer (or the operator).
+SandboxOutcome Ended(const json& ended, const SandboxLimits& limits) {
+  if (ended.contains("exit_code")) {
+    const int code = ended.value("exit_code", 0);
+    if (code == kExitOutOfMemory) return Refused("the model needed more than " + std::to_string(limits.memory_bytes >> 20) + " MiB of memory");
+    return Lost("the evaluation process exited with code " + std::to_string(code));
   }
-  if (!WIFSIGNALED(status)) return Lost("the evaluation worker ended unexpectedly");
-  const int sig = WTERMSIG(status);
+  const int sig = ended.value("signal", 0);
+  const char* name = sig > 0 ? sigabbrev_np(sig) : nullptr;
   switch (sig) {
     case SIGXCPU: return Refused("the model used more than " + std::to_string(limits.cpu_seconds) + " s of processor time");
     case SIGSYS: return Refused("the evaluation was stopped by the sandbox: the evaluator made a system call it may not make");
     case SIGSEGV: case SIGBUS: case SIGABRT: case SIGILL: case SIGFPE: case SIGTRAP:
-      return Refused(std::string("the evaluator crashed while running the model (") + sigabbrev_np(sig) + ")");
-    default: return Lost(std::string("the evaluation worker was killed (SIG") + sigabbrev_np(sig) + ")");
+      return Refused(std::string("the evaluator crashed while running the model (") + name + ")");
+    default: return Lost(std::string("the evaluation process was killed (SIG") + (name ? name : "?") + ")");
   }
 }
 
@@ -84,15 +85,10 @@ WorkerSlot::WorkerSlot(WorkerOptions options) : options_(std::move(options)) {
   if (options_.binary.empty()) options_.binary = OwnBinary();
   signal(SIGPIPE, SIG_IGN);  // a worker that dies while we write is an error code, not our death
   std::string ignored;
-  spare_ = Spawn(ignored);
+  worker_ = Spawn(ignored);
 }
 
-WorkerSlot::~WorkerSlot() {
-  if (spare_) {
-    int status = 0;
-    Reap(*spare_, true, status);
-  }
-}
+WorkerSlot::~WorkerSlot() { StopWorker(); }
 
 std::optional<WorkerSlot::Process> WorkerSlot::Spawn(std::string& error) {
   int to[2], from[2];
@@ -106,6 +102,7 @@ std::optional<WorkerSlot::Process> WorkerSlot::Spawn(std::string& error) {
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, to[0], 0);
   posix_spawn_file_actions_adddup2(&actions, from[1], 1);
+  posix_spawn_file_actions_addclosefrom_np(&actions, 3);  // none of the server's descriptors
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   sigset_t defaults, none;
@@ -133,86 +130,100 @@ std::optional<WorkerSlot::Process> WorkerSlot::Spawn(std::string& error) {
     error = "cannot start " + options_.binary + ": " + std::strerror(rc);
     return std::nullopt;
   }
-  return Process{pid, to[1], from[0]};
+  Process p;
+  p.pid = pid;
+  p.to = to[1];
+  p.from = from[0];
+  p.reader = std::make_shared<FrameReader>(from[0]);
+  return p;
 }
 
-void WorkerSlot::Reap(Process& p, bool kill_first, int& status) {
-  if (p.to >= 0) close(p.to);
-  if (p.from >= 0) close(p.from);
-  p.to = p.from = -1;
-  if (kill_first) kill(p.pid, SIGKILL);
-  // A worker that answered exits at once; one that does not is ended.
-  for (int waited_ms = 0;; waited_ms += 5) {
-    const pid_t r = waitpid(p.pid, &status, WNOHANG);
-    if (r == p.pid || (r < 0 && errno != EINTR)) break;
-    if (waited_ms == 2000) kill(p.pid, SIGKILL);
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+void WorkerSlot::StopWorker() {
+  if (!worker_) return;
+  close(worker_->to);
+  close(worker_->from);
+  kill(worker_->pid, SIGKILL);  // its evaluation processes follow it (PR_SET_PDEATHSIG)
+  while (waitpid(worker_->pid, nullptr, 0) < 0 && errno == EINTR) {
   }
+  worker_.reset();
 }
 
 SandboxOutcome WorkerSlot::Evaluate(const SandboxJob& job, const models::ProgressFn& progress) {
   std::string error;
-  if (!spare_) spare_ = Spawn(error);
-  if (!spare_) return Lost("the evaluation worker could not start: " + error);
-  Process p = *spare_;
-  spare_.reset();
-  SandboxOutcome outcome = [&] {
-    FrameReader reader(p.from);
-    int status = 0;
-    Result<Frame> ready = reader.Next(MonotonicMs() + options_.start_timeout_ms);
-    if (!ready || ready.value().type() != "ready") {
-      Reap(p, true, status);
-      const SandboxOutcome ended = Ended(status, options_.limits);
-      return Lost("the evaluation worker did not start: " + (ready ? "it said " + ready.value().type() : ready.error().message) +
-                  "; " + ended.reason);
-    }
-    const int64_t start = MonotonicMs();
-    const int64_t load_deadline = start + options_.load_timeout_ms, deadline = start + options_.evaluation_timeout_ms;
-    const json header = {{"type", "job"},
-                         {"protocol", kProtocolVersion},
-                         {"track", WritePitwallTrack(*job.track)},
-                         {"rules", RulesToJson(job.rules)},
-                         {"metadata", job.metadata_json},
-                         {"step_budget_us", job.step_budget_us}};
-    if (!WriteFrame(p.to, header, job.model_bytes)) {
-      Reap(p, true, status);
-      return Ended(status, options_.limits);
-    }
-    bool loaded = false;
+  if (!worker_) worker_ = Spawn(error);
+  if (!worker_) return Lost("the evaluation worker could not start: " + error);
+  FrameReader& reader = *worker_->reader;
+  auto lost_worker = [&](const std::string& why) {
+    StopWorker();
+    return Lost(why);
+  };
+  // The next evaluation process, sandboxed and waiting (skipping word of idle ones that died).
+  pid_t child = 0;
+  const int64_t start_deadline = MonotonicMs() + options_.start_timeout_ms;
+  while (child == 0) {
+    Result<Frame> f = reader.Next(start_deadline);
+    if (!f) return lost_worker("the evaluation worker did not start: " + f.error().message);
+    if (f.value().type() == "ready") child = f.value().header.value("pid", 0);
+    else if (f.value().type() != "ended") return lost_worker("the evaluation worker said \"" + f.value().type() + "\" before it was ready");
+    if (f.value().type() == "ready" && child <= 0) return lost_worker("the evaluation worker's ready frame has no pid");
+  }
+  const int64_t start = MonotonicMs();
+  const int64_t load_deadline = start + options_.load_timeout_ms, deadline = start + options_.evaluation_timeout_ms;
+  // How the child ended, from the worker (which reaps it); kills it first when asked.
+  auto ended = [&](bool kill_first) -> std::optional<json> {
+    if (kill_first) kill(child, SIGKILL);
+    const int64_t until = MonotonicMs() + 5000;
     for (;;) {
-      Result<Frame> f = reader.Next(loaded ? deadline : std::min(load_deadline, deadline));
-      if (!f) {
-        const std::string& why = f.error().message;
-        Reap(p, why != "closed", status);
-        if (why == "timeout")
-          return Refused(loaded ? "the evaluation took longer than " + Seconds(options_.evaluation_timeout_ms)
-                                : "the model took longer than " + Seconds(options_.load_timeout_ms) + " to load");
-        if (why == "closed") return Ended(status, options_.limits);
-        return Refused("the evaluator broke the worker protocol: " + why);
-      }
-      const Frame& frame = f.value();
-      const std::string type = frame.type();
-      if (type == "loaded") {
-        loaded = true;
-      } else if (type == "progress") {
-        if (progress)
-          progress({frame.header.value("lap", 0), frame.header.value("lap_pct", 0.0), frame.header.value("total_pct", 0.0)});
-      } else if (type == "failed") {
-        Reap(p, false, status);
-        const std::string reason = frame.header.value("reason", std::string("the evaluation failed"));
-        return frame.header.value("kind", "") == "model" ? Refused(reason) : Lost("the worker refused the job: " + reason);
-      } else if (type == "result") {
-        Reap(p, false, status);
-        return FromResult(frame, job);
-      } else {
-        Reap(p, true, status);
-        return Refused("the evaluator broke the worker protocol: a frame of type \"" + type + "\"");
-      }
+      Result<Frame> f = reader.Next(until);
+      if (!f) return std::nullopt;
+      if (f.value().type() == "ended" && f.value().header.value("pid", 0) == child) return f.value().header;
     }
-  }();
-  // The next worker warms up while the caller stores this result.
-  spare_ = Spawn(error);
-  return outcome;
+  };
+  const json header = {{"type", "job"},
+                       {"protocol", kProtocolVersion},
+                       {"track", WritePitwallTrack(*job.track)},
+                       {"rules", RulesToJson(job.rules)},
+                       {"metadata", job.metadata_json},
+                       {"step_budget_us", job.step_budget_us}};
+  if (!WriteFrame(worker_->to, header, job.model_bytes)) {
+    const auto how = ended(false);
+    if (!how) return lost_worker("the evaluation worker went away");
+    return Ended(*how, options_.limits);
+  }
+  bool loaded = false;
+  for (;;) {
+    Result<Frame> f = reader.Next(loaded ? deadline : std::min(load_deadline, deadline));
+    if (!f) {
+      const std::string& why = f.error().message;
+      if (why == "timeout") {
+        if (!ended(true)) StopWorker();
+        return Refused(loaded ? "the evaluation took longer than " + Seconds(options_.evaluation_timeout_ms)
+                              : "the model took longer than " + Seconds(options_.load_timeout_ms) + " to load");
+      }
+      if (why == "closed") return lost_worker("the evaluation worker exited");
+      kill(child, SIGKILL);
+      StopWorker();  // the stream cannot be trusted past a broken frame
+      return Refused("the evaluator broke the worker protocol: " + why);
+    }
+    const Frame& frame = f.value();
+    const std::string type = frame.type();
+    if (type == "loaded") {
+      loaded = true;
+    } else if (type == "progress") {
+      if (progress) progress({frame.header.value("lap", 0), frame.header.value("lap_pct", 0.0), frame.header.value("total_pct", 0.0)});
+    } else if (type == "ended" && frame.header.value("pid", 0) == child) {
+      return Ended(frame.header, options_.limits);
+    } else if (type == "failed") {
+      const std::string reason = frame.header.value("reason", std::string("the evaluation failed"));
+      return frame.header.value("kind", "") == "model" ? Refused(reason) : Lost("the worker refused the job: " + reason);
+    } else if (type == "result") {
+      return FromResult(frame, job);
+    } else {
+      kill(child, SIGKILL);
+      StopWorker();
+      return Refused("the evaluator broke the worker protocol: a frame of type \"" + type + "\"");
+    }
+  }
 }
 
 }  // namespace pw::sandbox

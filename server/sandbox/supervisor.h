@@ -1,20 +1,22 @@
 // The server's side of the sandbox: a slot that hands one evaluation at a
-// time to a fresh `pitwall worker` process (one is started ahead, warmed up
-// and waiting, so the start costs nothing at submission time), enforces the
-// wall-clock limits, and turns however the worker ended into an outcome.
-// The worker's result is not trusted: its trace is replayed here and must
-// give the laps it reports.
+// time to a `pitwall worker` process. The worker keeps ONNX Runtime warm and
+// forks a fresh, sandboxed evaluation process per job ahead of time, so a
+// job starts at once. The slot enforces the wall-clock limits and turns
+// however the evaluation process ended into an outcome. Its result is not
+// trusted: the trace is replayed here and must give the laps it reports.
 #pragma once
 
 #include <sys/types.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "evaluation.h"
 #include "pitwall/model_metadata.h"
 #include "sandbox.h"
+#include "worker_protocol.h"
 
 namespace pw::sandbox {
 
@@ -53,19 +55,18 @@ class WorkerSlot {
   WorkerSlot& operator=(const WorkerSlot&) = delete;
 
   SandboxOutcome Evaluate(const SandboxJob& job, const models::ProgressFn& progress = {});
-  /// The worker process running (or waiting for) the next job; 0 when none.
-  pid_t worker_pid() const { return spare_ ? spare_->pid : 0; }
 
  private:
   struct Process {
     pid_t pid = 0;
     int to = -1;    ///< its stdin
     int from = -1;  ///< its stdout
+    std::shared_ptr<FrameReader> reader;
   };
   std::optional<Process> Spawn(std::string& error);
-  void Reap(Process& p, bool kill_first, int& status);
+  void StopWorker();
   WorkerOptions options_;
-  std::optional<Process> spare_;
+  std::optional<Process> worker_;
 };
 
 }  // namespace pw::sandbox

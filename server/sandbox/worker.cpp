@@ -1,8 +1,13 @@
 #include "worker.h"
 
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <csignal>
 #include <cstdio>
+#include <cstring>
 
 #include "evaluation.h"
 #include "ort_policy.h"
@@ -30,18 +35,16 @@ int Refuse(const std::string& reason, const std::string& kind = "job") {
 
 }  // namespace
 
-int RunWorker(const SandboxLimits& limits) {
-  try {
-    models::WarmUp();
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "pitwall worker: %s\n", e.what());
-    return 2;
-  }
+namespace {
+
+// One evaluation, in a child of the worker: sandboxed before it reads the job.
+int RunJob(const SandboxLimits& limits) {
+  models::StartWatchdog();
   if (auto entered = EnterSandbox(limits); !entered) {
     std::fprintf(stderr, "pitwall worker: cannot enter the sandbox: %s\n", entered.error().message.c_str());
     return 2;
   }
-  if (!WriteFrame(1, {{"type", "ready"}, {"protocol", kProtocolVersion}})) return 2;
+  if (!WriteFrame(1, {{"type", "ready"}, {"protocol", kProtocolVersion}, {"pid", getpid()}})) return 2;
 
   FrameReader reader(0);
   Result<Frame> job = reader.Next(-1);
@@ -81,6 +84,40 @@ int RunWorker(const SandboxLimits& limits) {
               {"mean_inference_us", done.value().mean_inference_us}},
              EncodeTrace(r.trace, metadata.value().action_space));
   return 0;
+}
+
+}  // namespace
+
+int RunWorker(const SandboxLimits& limits) {
+  // Only the two pipes and stderr: nothing the parent left open comes along.
+  close_range(3, ~0u, 0);
+  // Die with the server; never gain privileges.
+  prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+  if (getppid() == 1) return 0;
+  try {
+    models::WarmUp();  // once: every evaluation process below is forked from this warm one
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "pitwall worker: %s\n", e.what());
+    return 2;
+  }
+  // The worker reads nothing itself: each child it forks takes one job from
+  // stdin and answers on stdout; the worker then says how the child ended.
+  for (;;) {
+    const pid_t child = fork();
+    if (child < 0) {
+      std::fprintf(stderr, "pitwall worker: fork: %s\n", std::strerror(errno));
+      return 2;
+    }
+    if (child == 0) _exit(RunJob(limits));
+    int status = 0;
+    while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    }
+    json ended = {{"type", "ended"}, {"pid", child}};
+    if (WIFEXITED(status)) ended["exit_code"] = WEXITSTATUS(status);
+    else if (WIFSIGNALED(status)) ended["signal"] = WTERMSIG(status);
+    if (!WriteFrame(1, ended)) return 0;  // the server is gone
+  }
 }
 
 }  // namespace pw::sandbox

@@ -27,28 +27,39 @@ namespace {
 
 constexpr size_t kServerMemory = 1ull << 30;  // RLIMIT_AS, as production would set it
 
-// The server's evaluation workers: its children whose command line says "worker".
-std::set<pid_t> WorkerPids(pid_t server) {
+// A process's children.
+std::set<pid_t> Children(pid_t parent) {
   std::set<pid_t> out;
-  DIR* tasks = opendir(("/proc/" + std::to_string(server) + "/task").c_str());
+  DIR* tasks = opendir(("/proc/" + std::to_string(parent) + "/task").c_str());
   if (tasks == nullptr) return out;
   while (dirent* t = readdir(tasks)) {
     if (t->d_name[0] == '.') continue;
-    std::ifstream children("/proc/" + std::to_string(server) + "/task/" + t->d_name + "/children");
+    std::ifstream children("/proc/" + std::to_string(parent) + "/task/" + t->d_name + "/children");
     pid_t child = 0;
-    while (children >> child) {
-      std::ifstream cmd("/proc/" + std::to_string(child) + "/cmdline");
-      std::string line((std::istreambuf_iterator<char>(cmd)), std::istreambuf_iterator<char>());
-      if (line.find(std::string("worker\0", 7)) != std::string::npos) out.insert(child);
-    }
+    while (children >> child) out.insert(child);
   }
   closedir(tasks);
   return out;
 }
 
-// The worker evaluating a submission's `attempt`-th attempt (0 if none shows
-// up): while a submission is being evaluated, its worker is the server's only
-// one (the next is started when the evaluation ends).
+bool IsWorker(pid_t pid) {
+  std::ifstream cmd("/proc/" + std::to_string(pid) + "/cmdline");
+  const std::string line((std::istreambuf_iterator<char>(cmd)), std::istreambuf_iterator<char>());
+  return line.find(std::string("worker\0", 7)) != std::string::npos;
+}
+
+// The server's evaluation processes: the children of its `pitwall worker`s.
+std::set<pid_t> WorkerPids(pid_t server) {
+  std::set<pid_t> out;
+  for (pid_t worker : Children(server))
+    if (IsWorker(worker))
+      for (pid_t evaluation : Children(worker)) out.insert(evaluation);
+  return out;
+}
+
+// The process evaluating a submission's `attempt`-th attempt (0 if none shows
+// up): while a submission is being evaluated, it is the server's only
+// evaluation process (the next is forked when the evaluation ends).
 pid_t EvaluatingWorker(const ServerProcess& server, const std::string& submission_id, int attempt) {
   SQLite::Database db(server.data_dir() + "/pitwall.db", SQLite::OPEN_READONLY);
   db.setBusyTimeout(5000);
@@ -187,7 +198,7 @@ TEST(Sandbox, AModelSlowAtEveryStepIsStoppedAtTheTimeLimit) {
   visitor.Stop();
   EXPECT_EQ(visitor.failures(), 0);
   EXPECT_GT(visitor.count(), 20u);
-  EXPECT_EQ(WorkerPids(server.pid()).size(), 1u) << "the slow worker is gone; one fresh worker waits";
+  EXPECT_EQ(WorkerPids(server.pid()).size(), 1u) << "the slow evaluation process is gone; one fresh one waits";
 }
 
 // The step budget is enforced while inference runs: the watchdog stops the
@@ -223,7 +234,7 @@ TEST(Sandbox, KilledWorkersAreRetriedThreeTimesCrashesFailAtOnce) {
   }
   const json gave_up = WaitFor(victim, id, Finished);
   EXPECT_EQ(gave_up["status"], "FAILED");
-  EXPECT_EQ(gave_up["reason"], "evaluation could not finish after 3 attempts: the evaluation worker was killed (SIGKILL)");
+  EXPECT_EQ(gave_up["reason"], "evaluation could not finish after 3 attempts: the evaluation process was killed (SIGKILL)");
   EXPECT_EQ(WaitFor(other, other_id, Finished)["status"], "COMPLETED") << "the bystander is served between the attempts";
 
   // A crash (what a fault inside ONNX Runtime would raise) fails the submission at once.
@@ -248,7 +259,7 @@ TEST(Sandbox, TwoHundredSubmissionsFromOneRacerBesideOneFromAnother) {
   ServerProcess server(TempDir("sandbox-flood"), {"--no-demo", "--max-waiting-per-racer", "500", "--writes-per-minute", "100000"},
                        /*workers=*/2, kServerMemory);
   ApiClient admin(server), flood(server), single(server);
-  const League league = MakeRace(admin, 1);
+  const League league = MakeRace(admin, 10);
   flood.SignUp("flood");
   single.SignUp("single");
   Prober visitor(server, league.board);

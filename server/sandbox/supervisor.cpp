@@ -1,6 +1,7 @@
 #include "supervisor.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -130,6 +131,7 @@ std::optional<WorkerSlot::Process> WorkerSlot::Spawn(std::string& error) {
     error = "cannot start " + options_.binary + ": " + std::strerror(rc);
     return std::nullopt;
   }
+  fcntl(to[1], F_SETFL, fcntl(to[1], F_GETFL) | O_NONBLOCK);  // a job's write never blocks on a dead reader
   Process p;
   p.pid = pid;
   p.to = to[1];
@@ -185,20 +187,45 @@ SandboxOutcome WorkerSlot::Evaluate(const SandboxJob& job, const models::Progres
                        {"rules", RulesToJson(job.rules)},
                        {"metadata", job.metadata_json},
                        {"step_budget_us", job.step_budget_us}};
-  if (!WriteFrame(worker_->to, header, job.model_bytes)) {
-    const auto how = ended(false);
-    if (!how) return lost_worker("the evaluation worker went away");
-    return Ended(*how, options_.limits);
-  }
+  // The evaluation process shares the worker's stdin with those before and
+  // after it: the stream stays aligned only if each one reads exactly its job.
+  // One that ends before it has read all of it (it says "loaded" once it has)
+  // leaves bytes behind, so the worker is replaced after it.
   bool loaded = false;
+  auto finish = [&](SandboxOutcome outcome) {
+    if (!loaded) StopWorker();
+    return outcome;
+  };
+  const std::string frame_bytes = EncodeFrame(header, job.model_bytes);
+  size_t written = 0;
+  while (written < frame_bytes.size()) {
+    const ssize_t n = write(worker_->to, frame_bytes.data() + written, frame_bytes.size() - written);
+    if (n > 0) {
+      written += static_cast<size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno != EAGAIN) return finish(Lost("the evaluation worker went away"));
+    pollfd p[2] = {{worker_->to, POLLOUT, 0}, {worker_->from, POLLIN, 0}};
+    const int64_t left = load_deadline - MonotonicMs();
+    if (left <= 0 || poll(p, 2, static_cast<int>(left)) == 0) {
+      kill(child, SIGKILL);
+      return finish(Refused("the model took longer than " + Seconds(options_.load_timeout_ms) + " to load"));
+    }
+    if (p[1].revents != 0) {
+      // The evaluation process spoke (or died) before taking its whole job.
+      const auto how = ended(true);
+      return finish(how ? Ended(*how, options_.limits) : Lost("the evaluation worker went away"));
+    }
+  }
   for (;;) {
     Result<Frame> f = reader.Next(loaded ? deadline : std::min(load_deadline, deadline));
     if (!f) {
       const std::string& why = f.error().message;
       if (why == "timeout") {
         if (!ended(true)) StopWorker();
-        return Refused(loaded ? "the evaluation took longer than " + Seconds(options_.evaluation_timeout_ms)
-                              : "the model took longer than " + Seconds(options_.load_timeout_ms) + " to load");
+        return finish(Refused(loaded ? "the evaluation took longer than " + Seconds(options_.evaluation_timeout_ms)
+                                     : "the model took longer than " + Seconds(options_.load_timeout_ms) + " to load"));
       }
       if (why == "closed") return lost_worker("the evaluation worker exited");
       kill(child, SIGKILL);
@@ -212,8 +239,9 @@ SandboxOutcome WorkerSlot::Evaluate(const SandboxJob& job, const models::Progres
     } else if (type == "progress") {
       if (progress) progress({frame.header.value("lap", 0), frame.header.value("lap_pct", 0.0), frame.header.value("total_pct", 0.0)});
     } else if (type == "ended" && frame.header.value("pid", 0) == child) {
-      return Ended(frame.header, options_.limits);
+      return finish(Ended(frame.header, options_.limits));
     } else if (type == "failed") {
+      loaded = true;  // it read its whole job before it could refuse it
       const std::string reason = frame.header.value("reason", std::string("the evaluation failed"));
       return frame.header.value("kind", "") == "model" ? Refused(reason) : Lost("the worker refused the job: " + reason);
     } else if (type == "result") {

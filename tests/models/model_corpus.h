@@ -156,4 +156,33 @@ inline std::string SlowModel(int width = 1024, int repeats = 40) {
   });
 }
 
+/// Within every gate limit (11 Pads of 4M elements and a Sum: 48M elements
+/// of work a step) but holding about 190 MB of tensors at once on its step:
+/// the valid model, whose action has a slice of that Sum (times zero) added.
+inline std::string MemoryHungryModel() {
+  return Edited([&](onnx::ModelProto& m) {
+    auto* g = m.mutable_graph();
+    for (auto& n : *g->mutable_node())
+      for (auto& out : *n.mutable_output())
+        if (out == "action") out = "quick_action";
+    const int64_t in = ContinuousStateMetadata().inputs()[0].size;
+    AddInt64Initializer(g, "wide_pads", {0, 0, 0, 4'000'000 - in});
+    std::vector<std::string> wide;
+    for (int i = 0; i < 11; ++i) {
+      const std::string value = "fill" + std::to_string(i);
+      AddFloatInitializer(g, value, {}, static_cast<float>(i));  // a different fill each: nothing to merge
+      AddNode(g, "Pad", {"state", "wide_pads", value}, "wide" + std::to_string(i));
+      wide.push_back("wide" + std::to_string(i));
+    }
+    AddNode(g, "Sum", wide, "all_wide");
+    AddInt64Initializer(g, "slice_start", {0});
+    AddInt64Initializer(g, "slice_end", {2});
+    AddInt64Initializer(g, "slice_axis", {1});
+    AddNode(g, "Slice", {"all_wide", "slice_start", "slice_end", "slice_axis"}, "two");
+    AddFloatInitializer(g, "zero", {1}, 0.0f);
+    AddNode(g, "Mul", {"two", "zero"}, "nothing");
+    AddNode(g, "Add", {"quick_action", "nothing"}, "action");
+  });
+}
+
 }  // namespace pw::testing

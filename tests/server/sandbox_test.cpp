@@ -60,13 +60,13 @@ std::set<pid_t> WorkerPids(pid_t server) {
 // The process evaluating a submission's `attempt`-th attempt (0 if none shows
 // up): while a submission is being evaluated, it is the server's only
 // evaluation process (the next is forked when the evaluation ends).
-pid_t EvaluatingWorker(const ServerProcess& server, const std::string& submission_id, int attempt) {
+pid_t EvaluatingWorker(const ServerProcess& server, const std::string& submission_id, int attempt, int settle_ms = 150) {
   SQLite::Database db(server.data_dir() + "/pitwall.db", SQLite::OPEN_READONLY);
   db.setBusyTimeout(5000);
   for (int i = 0; i < 1200; ++i) {
     SQLite::Statement q(db, "SELECT status, attempts FROM submissions WHERE id = " + submission_id);
     if (q.executeStep() && q.getColumn(0).getString() == "EVALUATING" && q.getColumn(1).getInt() == attempt) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(150));  // well into the evaluation
+      std::this_thread::sleep_for(std::chrono::milliseconds(settle_ms));  // into the evaluation (0: maybe still reading its job)
       const std::set<pid_t> workers = WorkerPids(server.pid());
       if (workers.size() == 1) return *workers.begin();
     }
@@ -201,6 +201,46 @@ TEST(Sandbox, AModelSlowAtEveryStepIsStoppedAtTheTimeLimit) {
   EXPECT_EQ(WorkerPids(server.pid()).size(), 1u) << "the slow evaluation process is gone; one fresh one waits";
 }
 
+// A process's virtual memory (VmSize), in bytes: what RLIMIT_AS limits.
+size_t VirtualBytes(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("VmSize:", 0) == 0) return std::stoull(line.substr(7)) * 1024;
+  return 0;
+}
+
+// A model that needs more memory than its evaluation process may have ends
+// FAILED saying so; a small one beside it is evaluated as ever. The limit is
+// set 64 MiB above what a waiting evaluation process maps on this machine.
+TEST(Sandbox, AModelThatNeedsTooMuchMemoryFailsSayingSo) {
+  size_t baseline = 0;
+  {
+    ServerProcess probe(TempDir("sandbox-vm"), {"--no-demo"}, /*workers=*/1, kServerMemory);
+    for (int i = 0; i < 400 && WorkerPids(probe.pid()).empty(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    ASSERT_EQ(WorkerPids(probe.pid()).size(), 1u);
+    baseline = VirtualBytes(*WorkerPids(probe.pid()).begin());
+  }
+  ASSERT_GT(baseline, 0u);
+  const std::string limit_mb = std::to_string((baseline >> 20) + 64);
+  ServerProcess server(TempDir("sandbox-memory"), {"--no-demo", "--worker-memory-mb", limit_mb}, /*workers=*/1, kServerMemory);
+  ApiClient admin(server), hungry(server), other(server);
+  const League league = MakeRace(admin, 1);
+  hungry.SignUp("hungry");
+  other.SignUp("frugal");
+  Prober visitor(server, league.board);
+  const std::string hungry_id = Submit(hungry, league, MemoryHungryModel());
+  const std::string other_id = Submit(other, league, Starter("quarry-steady"));
+  const json failed = WaitFor(hungry, hungry_id, Finished);
+  EXPECT_EQ(failed["status"], "FAILED");
+  std::printf("limit %s MiB: %s\n", limit_mb.c_str(), failed["reason"].dump().c_str());
+  EXPECT_NE(failed["reason"].get<std::string>().find("the model needed more than " + limit_mb + " MiB of memory"), std::string::npos)
+      << failed["reason"];
+  EXPECT_EQ(WaitFor(other, other_id, Finished)["status"], "COMPLETED");
+  visitor.Stop();
+  EXPECT_EQ(visitor.failures(), 0);
+}
+
 // The step budget is enforced while inference runs: the watchdog stops the
 // first step past it, without waiting for it to return.
 TEST(Sandbox, TheStepBudgetStopsInferenceWhileItRuns) {
@@ -227,7 +267,9 @@ TEST(Sandbox, KilledWorkersAreRetriedThreeTimesCrashesFailAtOnce) {
   const std::string id = Submit(victim, league, slow_model);
   std::string other_id;
   for (int attempt = 1; attempt <= 3; ++attempt) {
-    const pid_t worker = EvaluatingWorker(server, id, attempt);
+    // The first kill comes as soon as the attempt starts, maybe before the
+    // process has read all of its 4 MB job; the others well into the evaluation.
+    const pid_t worker = EvaluatingWorker(server, id, attempt, attempt == 1 ? 0 : 150);
     ASSERT_GT(worker, 0) << "attempt " << attempt << ": one worker evaluates";
     kill(worker, SIGKILL);
     if (attempt == 1) other_id = Submit(other, league, Starter("quarry-steady"));

@@ -6,26 +6,11 @@
 #include <optional>
 
 #include "../platform/page.h"
+#include "pitwall/json_codec.h"
 #include "pitwall/replay.h"
 #include "state.h"
 
 namespace pw::web {
-namespace {
-
-
-std::vector<LapResult> Laps(const json& laps) {
-  std::vector<LapResult> out;
-  for (const auto& l : laps) {
-    LapResult r;
-    r.lap = l["lap"];
-    r.time_ms = l["time_ms"];
-    ParseLapStatus(l["status"].get<std::string>(), r.status);
-    out.push_back(r);
-  }
-  return out;
-}
-
-}  // namespace
 
 void WatchRun(AppState& s, int64_t race_id, int64_t submission_id, bool as_ghost) {
   if (!as_ghost || s.watch_race != race_id) s.watch.clear();
@@ -56,7 +41,13 @@ void WatchRun(AppState& s, int64_t race_id, int64_t submission_id, bool as_ghost
       return;
     }
     raw->result = RecordReplay(*s.race_tracks[race_id], RulesOf(s.race_detail[race_id]), trace.value().steps, raw->frames);
-    const auto expected = Laps(raw->server_laps);
+    const auto server_laps = LapsFromJson(raw->server_laps);
+    if (!server_laps) {
+      raw->phase = ReplayRun::Phase::kFailed;
+      raw->error = "the server's laps cannot be read: " + server_laps.error().message;
+      return;
+    }
+    const std::vector<LapResult>& expected = server_laps.value();
     raw->verified = raw->result.laps.size() == expected.size();
     for (size_t i = 0; raw->verified && i < expected.size(); ++i)
       if (raw->result.laps[i].time_ms != expected[i].time_ms || raw->result.laps[i].status != expected[i].status) {

@@ -136,15 +136,23 @@ inline void AddFloatInitializer(onnx::GraphProto* g, const std::string& name, co
   t->set_raw_data(raw);
 }
 
-/// Within every gate limit (1M stored weights, 42M multiply-adds a step) but
-/// slow at every step: the valid model, plus `repeats` MatMuls by one shared
-/// width x width matrix whose result (times zero) is added to its action.
-inline std::string SlowModel(int width = 1024, int repeats = 40) {
+/// The valid model with a side branch: `branch` adds nodes from "state" and
+/// returns a [1, 2] tensor that is added to the model's action.
+inline std::string WithSideBranch(const std::function<std::string(onnx::GraphProto*)>& branch) {
   return Edited([&](onnx::ModelProto& m) {
     auto* g = m.mutable_graph();
     for (auto& n : *g->mutable_node())
       for (auto& out : *n.mutable_output())
         if (out == "action") out = "quick_action";
+    AddNode(g, "Add", {"quick_action", branch(g)}, "action");
+  });
+}
+
+/// Within every gate limit (1M stored weights, 42M multiply-adds a step) but
+/// slow at every step: the valid model, plus `repeats` MatMuls by one shared
+/// width x width matrix whose result (times zero) is added to its action.
+inline std::string SlowModel(int width = 1024, int repeats = 40) {
+  return WithSideBranch([&](onnx::GraphProto* g) {
     const int64_t in = ContinuousStateMetadata().inputs()[0].size;
     AddFloatInitializer(g, "spread", {in, width}, 0.01f);
     AddFloatInitializer(g, "mix", {width, width}, 1.0f / static_cast<float>(width));
@@ -152,7 +160,7 @@ inline std::string SlowModel(int width = 1024, int repeats = 40) {
     AddNode(g, "MatMul", {"state", "spread"}, "x0");
     for (int i = 0; i < repeats; ++i) AddNode(g, "MatMul", {"x" + std::to_string(i), "mix"}, "x" + std::to_string(i + 1));
     AddNode(g, "MatMul", {"x" + std::to_string(repeats), "nothing"}, "slow_zero");
-    AddNode(g, "Add", {"quick_action", "slow_zero"}, "action");
+    return std::string("slow_zero");
   });
 }
 
@@ -160,11 +168,7 @@ inline std::string SlowModel(int width = 1024, int repeats = 40) {
 /// of work a step) but holding about 190 MB of tensors at once on its step:
 /// the valid model, whose action has a slice of that Sum (times zero) added.
 inline std::string MemoryHungryModel() {
-  return Edited([&](onnx::ModelProto& m) {
-    auto* g = m.mutable_graph();
-    for (auto& n : *g->mutable_node())
-      for (auto& out : *n.mutable_output())
-        if (out == "action") out = "quick_action";
+  return WithSideBranch([&](onnx::GraphProto* g) {
     const int64_t in = ContinuousStateMetadata().inputs()[0].size;
     AddInt64Initializer(g, "wide_pads", {0, 0, 0, 4'000'000 - in});
     std::vector<std::string> wide;
@@ -181,7 +185,7 @@ inline std::string MemoryHungryModel() {
     AddNode(g, "Slice", {"all_wide", "slice_start", "slice_end", "slice_axis"}, "two");
     AddFloatInitializer(g, "zero", {1}, 0.0f);
     AddNode(g, "Mul", {"two", "zero"}, "nothing");
-    AddNode(g, "Add", {"quick_action", "nothing"}, "action");
+    return std::string("nothing");
   });
 }
 

@@ -241,6 +241,18 @@ TEST(Sandbox, AModelThatNeedsTooMuchMemoryFailsSayingSo) {
   EXPECT_EQ(visitor.failures(), 0);
 }
 
+// Processor time is limited per evaluation process (RLIMIT_CPU): past it, the
+// kernel ends the process and the racer is told why.
+TEST(Sandbox, AModelPastTheProcessorTimeLimitFailsSayingSo) {
+  ServerProcess server(TempDir("sandbox-cpu"), {"--no-demo", "--worker-cpu-seconds", "1"}, /*workers=*/1, kServerMemory);
+  ApiClient admin(server), slow(server);
+  const League league = MakeRace(admin, 10);
+  slow.SignUp("cpuhog");
+  const json failed = WaitFor(slow, Submit(slow, league, SlowModel()), Finished);
+  EXPECT_EQ(failed["status"], "FAILED");
+  EXPECT_EQ(failed["reason"], "the model used more than 1 s of processor time");
+}
+
 // The step budget is enforced while inference runs: the watchdog stops the
 // first step past it, without waiting for it to return.
 TEST(Sandbox, TheStepBudgetStopsInferenceWhileItRuns) {

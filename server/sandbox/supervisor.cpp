@@ -224,8 +224,10 @@ SandboxOutcome WorkerSlot::Evaluate(const SandboxJob& job, const models::Progres
       const std::string& why = f.error().message;
       if (why == "timeout") {
         if (!ended(true)) StopWorker();
-        return finish(Refused(loaded ? "the evaluation took longer than " + Seconds(options_.evaluation_timeout_ms)
-                                     : "the model took longer than " + Seconds(options_.load_timeout_ms) + " to load"));
+        // Which deadline passed: loading's, or the whole evaluation's (which may come first).
+        return finish(Refused(!loaded && MonotonicMs() >= load_deadline && load_deadline <= deadline
+                                  ? "the model took longer than " + Seconds(options_.load_timeout_ms) + " to load"
+                                  : "the evaluation took longer than " + Seconds(options_.evaluation_timeout_ms)));
       }
       if (why == "closed") return lost_worker("the evaluation worker exited");
       kill(child, SIGKILL);

@@ -148,10 +148,10 @@ inline std::string WithSideBranch(const std::function<std::string(onnx::GraphPro
   });
 }
 
-/// Within every gate limit (1M stored weights, 42M multiply-adds a step) but
+/// Within every gate limit (1M stored weights, 48M multiply-adds a step) but
 /// slow at every step: the valid model, plus `repeats` MatMuls by one shared
 /// width x width matrix whose result (times zero) is added to its action.
-inline std::string SlowModel(int width = 1024, int repeats = 40) {
+inline std::string SlowModel(int width = 1024, int repeats = 46) {
   return WithSideBranch([&](onnx::GraphProto* g) {
     const int64_t in = ContinuousStateMetadata().inputs()[0].size;
     AddFloatInitializer(g, "spread", {in, width}, 0.01f);

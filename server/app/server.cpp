@@ -197,8 +197,8 @@ int RunServer(const ServerConfig& given) {
     league.events().Shutdown();
     http.stop();
   });
-  std::printf("pitwall: serving on http://%s:%d (%d evaluation worker%s)\n", config.host.c_str(), port, config.workers,
-              config.workers == 1 ? "" : "s");
+  std::printf("pitwall: serving on http://%s:%d (%d evaluation worker%s, %s)\n", config.host.c_str(), port, config.workers,
+              config.workers == 1 ? "" : "s", config.sandbox ? "models sandboxed" : "models IN THE SERVER PROCESS: trusted models only");
   std::fflush(stdout);
   http.listen_after_bind();
   evaluator.Stop();

@@ -150,25 +150,50 @@ void WorkerSlot::StopWorker() {
   worker_.reset();
 }
 
-SandboxOutcome WorkerSlot::Evaluate(const SandboxJob& job, const models::ProgressFn& progress) {
-  std::string error;
-  if (!worker_) worker_ = Spawn(error);
-  if (!worker_) return Lost("the evaluation worker could not start: " + error);
+pid_t WorkerSlot::AwaitReady(std::string& error, bool& gone) {
   FrameReader& reader = *worker_->reader;
+  const int64_t deadline = MonotonicMs() + options_.start_timeout_ms;
+  auto fail = [&](const std::string& why, bool closed) {
+    error = "the evaluation worker did not start: " + why;
+    gone = closed;
+    return pid_t{0};
+  };
+  for (;;) {
+    Result<Frame> f = reader.Next(deadline);
+    if (!f) return fail(f.error().message, f.error().message == "closed");
+    const std::string type = f.value().type();
+    if (type == "ended") continue;  // an idle one died; the worker forks another
+    if (type != "ready") return fail("it said \"" + type + "\" before it was ready", false);
+    const pid_t pid = f.value().header.value("pid", 0);
+    if (pid <= 0) return fail("its ready frame has no pid", false);
+    // A "ready" may be stale: its process (or the whole worker) may have died
+    // while idle, and said so right behind it.
+    Result<Frame> behind = reader.Next(MonotonicMs() + 1);
+    if (!behind && behind.error().message == "timeout") return pid;
+    if (!behind) return fail(behind.error().message, behind.error().message == "closed");
+    if (behind.value().type() != "ended") return fail("it said \"" + behind.value().type() + "\" before its job", false);
+  }
+}
+
+SandboxOutcome WorkerSlot::Evaluate(const SandboxJob& job, const models::ProgressFn& progress) {
   auto lost_worker = [&](const std::string& why) {
     StopWorker();
     return Lost(why);
   };
-  // The next evaluation process, sandboxed and waiting (skipping word of idle ones that died).
+  // The next evaluation process, sandboxed and waiting. A worker found dead
+  // before the job is handed over (killed while idle) is replaced once: that
+  // costs the submission no attempt.
   pid_t child = 0;
-  const int64_t start_deadline = MonotonicMs() + options_.start_timeout_ms;
-  while (child == 0) {
-    Result<Frame> f = reader.Next(start_deadline);
-    if (!f) return lost_worker("the evaluation worker did not start: " + f.error().message);
-    if (f.value().type() == "ready") child = f.value().header.value("pid", 0);
-    else if (f.value().type() != "ended") return lost_worker("the evaluation worker said \"" + f.value().type() + "\" before it was ready");
-    if (f.value().type() == "ready" && child <= 0) return lost_worker("the evaluation worker's ready frame has no pid");
+  for (int tries = 0; child == 0; ++tries) {
+    std::string error;
+    if (!worker_) worker_ = Spawn(error);
+    if (!worker_) return Lost("the evaluation worker could not start: " + error);
+    bool gone = false;
+    child = AwaitReady(error, gone);
+    if (child == 0 && (!gone || tries > 0)) return lost_worker(error);
+    if (child == 0) StopWorker();
   }
+  FrameReader& reader = *worker_->reader;
   const int64_t start = MonotonicMs();
   const int64_t load_deadline = start + options_.load_timeout_ms, deadline = start + options_.evaluation_timeout_ms;
   // How the child ended, from the worker (which reaps it); kills it first when asked.

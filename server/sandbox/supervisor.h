@@ -65,6 +65,9 @@ class WorkerSlot {
   };
   std::optional<Process> Spawn(std::string& error);
   void StopWorker();
+  /// The pid of the next evaluation process that is ready and alive; 0 with
+  /// `error` when there is none (`gone`: the worker itself has died).
+  pid_t AwaitReady(std::string& error, bool& gone);
   WorkerOptions options_;
   std::optional<Process> worker_;
 };

@@ -307,6 +307,35 @@ TEST(Sandbox, KilledWorkersAreRetriedThreeTimesCrashesFailAtOnce) {
   EXPECT_EQ(db.execAndGet("SELECT attempts FROM submissions WHERE id = " + id).getInt(), 3);
 }
 
+// A worker, or an evaluation process, killed while it waits for work is
+// replaced when the next job comes, without costing that submission an attempt.
+TEST(Sandbox, AWorkerKilledWhileIdleIsReplacedAtNoCost) {
+  ServerProcess server(TempDir("sandbox-idle"), {"--no-demo"}, /*workers=*/1, kServerMemory);
+  std::set<pid_t> workers;
+  for (int i = 0; i < 400 && WorkerPids(server.pid()).empty(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  for (pid_t p : Children(server.pid()))
+    if (IsWorker(p)) workers.insert(p);
+  ASSERT_EQ(workers.size(), 1u);
+  kill(*workers.begin(), SIGKILL);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ApiClient admin(server), racer(server);
+  const League league = MakeRace(admin, 1);
+  racer.SignUp("patient");
+  const std::string id = Submit(racer, league, Starter("quarry-steady"));
+  EXPECT_EQ(WaitFor(racer, id, Finished)["status"], "COMPLETED");
+  // And an evaluation process killed while it waits for its job: its "ready" is stale.
+  std::set<pid_t> idle;
+  for (int i = 0; i < 400 && (idle = WorkerPids(server.pid())).empty(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  ASSERT_EQ(idle.size(), 1u);
+  kill(*idle.begin(), SIGKILL);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const std::string again = Submit(racer, league, Starter("quarry-steady"));
+  EXPECT_EQ(WaitFor(racer, again, Finished)["status"], "COMPLETED");
+  SQLite::Database db(server.data_dir() + "/pitwall.db", SQLite::OPEN_READONLY);
+  EXPECT_EQ(db.execAndGet("SELECT attempts FROM submissions WHERE id = " + id).getInt(), 1);
+  EXPECT_EQ(db.execAndGet("SELECT attempts FROM submissions WHERE id = " + again).getInt(), 1);
+}
+
 // One racer's 200 submissions beside another's one: the one is served next,
 // every one of the 200 is evaluated exactly once, reads go on, and the
 // server's own memory stays flat (the models run in the workers).

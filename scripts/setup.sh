@@ -21,7 +21,7 @@ apt_packages=(
   clang libclang-rt-14-dev                # libFuzzer targets
   nginx-light                             # the reference server in the HTTP benchmark
   libsodium-dev libyaml-cpp-dev           # password hashing and tokens; the OpenAPI document
-  libseccomp-dev                          # the evaluation workers' system-call filter
+  libseccomp-dev strace                   # the evaluation workers' system-call filter; strace injects faults in a test
   wrk                                     # the leaderboard load benchmark
   chromium                                # the browser tests (driven by playwright-core; never a downloaded browser)
 )

@@ -59,6 +59,10 @@ Result<bool> EnterSandbox(const SandboxLimits& limits) {
   if (!limit(RLIMIT_AS, static_cast<rlim_t>(limits.memory_bytes), static_cast<rlim_t>(limits.memory_bytes))) return Fail("RLIMIT_AS");
   // SIGXCPU at the soft limit, SIGKILL a second later if it is ignored.
   if (!limit(RLIMIT_CPU, static_cast<rlim_t>(limits.cpu_seconds), static_cast<rlim_t>(limits.cpu_seconds) + 1)) return Fail("RLIMIT_CPU");
+  // No file grows by a byte, not even the server's log if stderr is one: a
+  // write fails (EFBIG) rather than killing the process (SIGXFSZ). Reasons
+  // travel in the protocol, never on stderr.
+  signal(SIGXFSZ, SIG_IGN);
   if (!limit(RLIMIT_FSIZE, 0, 0)) return Fail("RLIMIT_FSIZE");
   if (!limit(RLIMIT_CORE, 0, 0)) return Fail("RLIMIT_CORE");
   if (!limit(RLIMIT_NOFILE, 4, 4)) return Fail("RLIMIT_NOFILE");

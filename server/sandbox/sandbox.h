@@ -17,8 +17,11 @@ struct SandboxLimits {
   bool seccomp = true;               ///< the system-call allowlist (off only for diagnosis)
 };
 
-/// The exit code of a worker whose allocation failed under the memory limit.
+/// The exit code of an evaluation process whose allocation failed under the memory limit.
 inline constexpr int kExitOutOfMemory = 86;
+/// The exit code of an evaluation process that could not enter the sandbox
+/// (the machine forbids seccomp, say); its worker then stops forking.
+inline constexpr int kExitNoSandbox = 87;
 
 /// Applies every limit to the calling process: rlimits (address space, CPU,
 /// no files written, no core dumps, a handful of descriptors), drops root to

@@ -162,6 +162,10 @@ pid_t WorkerSlot::AwaitReady(std::string& error, bool& gone) {
     Result<Frame> f = reader.Next(deadline);
     if (!f) return fail(f.error().message, f.error().message == "closed");
     const std::string type = f.value().type();
+    if (type == "failed" && f.value().header.value("kind", "") == "sandbox")
+      return fail("the sandbox cannot be entered on this machine: " + f.value().header.value("reason", std::string("?")), false);
+    if (type == "ended" && f.value().header.value("exit_code", 0) == kExitNoSandbox)
+      return fail("the sandbox cannot be entered on this machine", false);
     if (type == "ended") continue;  // an idle one died; the worker forks another
     if (type != "ready") return fail("it said \"" + type + "\" before it was ready", false);
     const pid_t pid = f.value().header.value("pid", 0);

@@ -2,7 +2,10 @@
 
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <fcntl.h>
 #include <unistd.h>
+
+#include <algorithm>
 
 #include <cerrno>
 #include <csignal>
@@ -38,12 +41,17 @@ int Refuse(const std::string& reason, const std::string& kind = "job") {
 namespace {
 
 // One evaluation, in a child of the worker: sandboxed before it reads the job.
-int RunJob(const SandboxLimits& limits) {
+// `sandboxed_fd` gets one byte once the sandbox is entered (the worker's
+// sign that this process got that far).
+int RunJob(const SandboxLimits& limits, int sandboxed_fd) {
   models::StartWatchdog();
   if (auto entered = EnterSandbox(limits); !entered) {
-    std::fprintf(stderr, "pitwall worker: cannot enter the sandbox: %s\n", entered.error().message.c_str());
-    return 2;
+    // Said on the protocol: stderr may be a file this process can no longer write.
+    WriteFrame(1, {{"type", "failed"}, {"kind", "sandbox"}, {"reason", entered.error().message}});
+    return kExitNoSandbox;
   }
+  if (write(sandboxed_fd, "s", 1) != 1) return 2;
+  close(sandboxed_fd);
   if (!WriteFrame(1, {{"type", "ready"}, {"protocol", kProtocolVersion}, {"pid", getpid()}})) return 2;
 
   FrameReader reader(0);
@@ -103,20 +111,35 @@ int RunWorker(const SandboxLimits& limits) {
   }
   // The worker reads nothing itself: each child it forks takes one job from
   // stdin and answers on stdout; the worker then says how the child ended.
+  int early_deaths = 0;  // in a row: children that died before they were sandboxed
   for (;;) {
+    int sandboxed[2];
+    if (pipe2(sandboxed, O_CLOEXEC) != 0) return 2;
     const pid_t child = fork();
     if (child < 0) {
       std::fprintf(stderr, "pitwall worker: fork: %s\n", std::strerror(errno));
       return 2;
     }
-    if (child == 0) _exit(RunJob(limits));
+    if (child == 0) {
+      close(sandboxed[0]);
+      _exit(RunJob(limits, sandboxed[1]));
+    }
+    close(sandboxed[1]);
     int status = 0;
     while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
     }
+    char byte = 0;
+    const bool got_sandboxed = read(sandboxed[0], &byte, 1) == 1;
+    close(sandboxed[0]);
+    // Never a fork storm: children that keep dying before they are sandboxed
+    // are forked ever more slowly (up to one every 2 s).
+    early_deaths = got_sandboxed ? 0 : early_deaths + 1;
+    if (early_deaths > 0) usleep(static_cast<useconds_t>(std::min(2000, 25 << std::min(early_deaths, 7))) * 1000);
     json ended = {{"type", "ended"}, {"pid", child}};
     if (WIFEXITED(status)) ended["exit_code"] = WEXITSTATUS(status);
     else if (WIFSIGNALED(status)) ended["signal"] = WTERMSIG(status);
     if (!WriteFrame(1, ended)) return 0;  // the server is gone
+    if (WIFEXITED(status) && WEXITSTATUS(status) == kExitNoSandbox) return kExitNoSandbox;  // the next would fail alike
   }
 }
 

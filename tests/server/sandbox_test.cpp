@@ -57,24 +57,36 @@ std::set<pid_t> WorkerPids(pid_t server) {
   return out;
 }
 
-// The process evaluating a submission's `attempt`-th attempt (0 if none shows
-// up): while a submission is being evaluated, it is the server's only
-// evaluation process (the next is forked when the evaluation ends).
-pid_t EvaluatingWorker(const ServerProcess& server, const std::string& submission_id, int attempt, int settle_ms = 150) {
+// Sends `sig` to the process evaluating a submission, `first_settle_ms` (then
+// `settle_ms`) after an attempt is seen to start, until the submission has ended; returns how many
+// signals were sent. While a submission is being evaluated its process is
+// the server's only evaluation process (the next is forked when it ends). A
+// signal that lands before the job was handed over costs no attempt (the
+// server sees the process died while idle), so the loop signals again.
+int SignalUntilFinished(const ServerProcess& server, const std::string& submission_id, int sig, int first_settle_ms, int settle_ms,
+                        const std::function<void(int)>& after_each = {}) {
   SQLite::Database db(server.data_dir() + "/pitwall.db", SQLite::OPEN_READONLY);
   db.setBusyTimeout(5000);
-  for (int i = 0; i < 1200; ++i) {
-    SQLite::Statement q(db, "SELECT status, attempts FROM submissions WHERE id = " + submission_id);
-    if (q.executeStep() && q.getColumn(0).getString() == "EVALUATING" && q.getColumn(1).getInt() == attempt) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(settle_ms));  // into the evaluation (0: maybe still reading its job)
-      const std::set<pid_t> workers = WorkerPids(server.pid());
-      if (workers.size() == 1) return *workers.begin();
+  std::set<pid_t> signalled;
+  int sent = 0;
+  for (int i = 0; i < 2400 && sent < 10; ++i) {
+    SQLite::Statement q(db, "SELECT status FROM submissions WHERE id = " + submission_id);
+    if (!q.executeStep()) break;
+    const std::string status = q.getColumn(0).getString();
+    if (status == "COMPLETED" || status == "FAILED") break;
+    std::set<pid_t> workers = WorkerPids(server.pid());
+    for (pid_t p : signalled) workers.erase(p);
+    if (status == "EVALUATING" && workers.size() == 1) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(sent == 0 ? first_settle_ms : settle_ms));
+      const pid_t target = *workers.begin();
+      kill(target, sig);
+      signalled.insert(target);
+      if (after_each) after_each(++sent);
+      else ++sent;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
-  SQLite::Statement q(db, "SELECT status, attempts, reason FROM submissions WHERE id = " + submission_id);
-  if (q.executeStep()) std::printf("gave up waiting: status %s, attempt %d, %s\n", q.getColumn(0).getString().c_str(), q.getColumn(1).getInt(), q.getColumn(2).getString().c_str());
-  return 0;
+  return sent;
 }
 
 // Polls a submission until `done` holds of it (or gives up); returns its last state.
@@ -279,14 +291,16 @@ TEST(Sandbox, KilledWorkersAreRetriedThreeTimesCrashesFailAtOnce) {
   const std::string slow_model = SlowModel();  // an evaluation of many seconds
   const std::string id = Submit(victim, league, slow_model);
   std::string other_id;
-  for (int attempt = 1; attempt <= 3; ++attempt) {
-    // The first kill comes as soon as the attempt starts, maybe before the
-    // process has read all of its 4 MB job; the others well into the evaluation.
-    const pid_t worker = EvaluatingWorker(server, id, attempt, attempt == 1 ? 0 : 150);
-    ASSERT_GT(worker, 0) << "attempt " << attempt << ": one worker evaluates";
-    kill(worker, SIGKILL);
-    if (attempt == 1) other_id = Submit(other, league, Starter("quarry-steady"));
-  }
+  // The first kill comes as soon as the attempt starts (maybe before the
+  // process has its 4 MB job, maybe while it reads it); the others well into
+  // the evaluation.
+  int kills = 0;
+  const int sent = SignalUntilFinished(server, id, SIGKILL, 0, 300, [&](int n) {
+    kills = n;
+    if (n == 1) other_id = Submit(other, league, Starter("quarry-steady"));
+  });
+  EXPECT_GE(sent, 3);
+  EXPECT_EQ(kills, sent);
   const json gave_up = WaitFor(victim, id, Finished);
   EXPECT_EQ(gave_up["status"], "FAILED");
   EXPECT_EQ(gave_up["reason"], "evaluation could not finish after 3 attempts: the evaluation process was killed (SIGKILL)");
@@ -294,9 +308,7 @@ TEST(Sandbox, KilledWorkersAreRetriedThreeTimesCrashesFailAtOnce) {
 
   // A crash (what a fault inside ONNX Runtime would raise) fails the submission at once.
   const std::string crash_id = Submit(victim, league, slow_model);
-  const pid_t worker = EvaluatingWorker(server, crash_id, 1);
-  ASSERT_GT(worker, 0);
-  kill(worker, SIGSEGV);
+  EXPECT_GE(SignalUntilFinished(server, crash_id, SIGSEGV, 300, 300), 1);
   const json crashed = WaitFor(victim, crash_id, Finished);
   EXPECT_EQ(crashed["status"], "FAILED");
   EXPECT_EQ(crashed["reason"], "the evaluator crashed while running the model (SEGV)");

@@ -82,33 +82,34 @@ int64_t QueuePosition(SQLite::Database& db, int64_t submission_id) {
   return q.executeStep() ? q.getColumn(0).getInt64() : 0;
 }
 
-int RequeueInterrupted(SQLite::Database& db) {
-  // A submission that was being evaluated each of the last kMaxAttempts times
-  // the server went down may be what brings it down: it ends, with a reason.
+namespace {
+
+// Submissions left EVALUATING (all of them, or one) go back in the queue;
+// those already tried kMaxAttempts times end FAILED with `reason` instead.
+int RequeueOrGiveUp(SQLite::Database& db, std::optional<int64_t> submission_id, const std::string& reason) {
+  const std::string which = submission_id ? " AND id = " + std::to_string(*submission_id) : std::string();
   SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-  SQLite::Statement give_up(db, "UPDATE submissions SET status = 'FAILED', finished_at = ?, reason = ? WHERE status = 'EVALUATING' AND attempts >= ?");
+  SQLite::Statement give_up(db, "UPDATE submissions SET status = 'FAILED', finished_at = ?, reason = ? WHERE status = 'EVALUATING' AND attempts >= ?" + which);
   give_up.bind(1, NowMs());
-  give_up.bind(2, "evaluation could not finish: the server stopped during each of " + std::to_string(kMaxAttempts) + " attempts");
+  give_up.bind(2, reason);
   give_up.bind(3, kMaxAttempts);
   give_up.exec();
-  const int requeued = db.exec("UPDATE submissions SET status = 'QUEUED', started_at = NULL WHERE status = 'EVALUATING'");
+  const int requeued = db.exec("UPDATE submissions SET status = 'QUEUED', started_at = NULL WHERE status = 'EVALUATING'" + which);
   tx.commit();
   return requeued;
 }
 
+}  // namespace
+
+int RequeueInterrupted(SQLite::Database& db) {
+  // A submission that was being evaluated each of the last kMaxAttempts times
+  // the server went down may be what brings it down: it ends, with a reason.
+  return RequeueOrGiveUp(db, std::nullopt,
+                         "evaluation could not finish: the server stopped during each of " + std::to_string(kMaxAttempts) + " attempts");
+}
+
 void Requeue(SQLite::Database& db, int64_t submission_id, const std::string& why) {
-  SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-  SQLite::Statement give_up(db, "UPDATE submissions SET status = 'FAILED', finished_at = ?, reason = ? "
-                                "WHERE id = ? AND status = 'EVALUATING' AND attempts >= ?");
-  give_up.bind(1, NowMs());
-  give_up.bind(2, "evaluation could not finish after " + std::to_string(kMaxAttempts) + " attempts: " + why);
-  give_up.bind(3, submission_id);
-  give_up.bind(4, kMaxAttempts);
-  give_up.exec();
-  SQLite::Statement again(db, "UPDATE submissions SET status = 'QUEUED', started_at = NULL WHERE id = ? AND status = 'EVALUATING'");
-  again.bind(1, submission_id);
-  again.exec();
-  tx.commit();
+  RequeueOrGiveUp(db, submission_id, "evaluation could not finish after " + std::to_string(kMaxAttempts) + " attempts: " + why);
 }
 
 bool RecomputeLeaderboardRow(SQLite::Database& db, int64_t race_id, int64_t racer_id) {

@@ -258,14 +258,22 @@ TEST(Sandbox, AModelThatNeedsTooMuchMemoryFailsSayingSo) {
   EXPECT_EQ(visitor.failures(), 0);
 }
 
+// The slow model submitted alone to a server with `options` (one worker), on a
+// race of `laps`; its submission once it has ended.
+json SlowModelAlone(const std::string& name, const std::vector<std::string>& options, int laps) {
+  std::vector<std::string> args = {"--no-demo"};
+  args.insert(args.end(), options.begin(), options.end());
+  ServerProcess server(TempDir(name), args, /*workers=*/1, kServerMemory);
+  ApiClient admin(server), slow(server);
+  const League league = MakeRace(admin, laps);
+  slow.SignUp("slowcoach");
+  return WaitFor(slow, Submit(slow, league, SlowModel()), Finished);
+}
+
 // Processor time is limited per evaluation process (RLIMIT_CPU): past it, the
 // kernel ends the process and the racer is told why.
 TEST(Sandbox, AModelPastTheProcessorTimeLimitFailsSayingSo) {
-  ServerProcess server(TempDir("sandbox-cpu"), {"--no-demo", "--worker-cpu-seconds", "1"}, /*workers=*/1, kServerMemory);
-  ApiClient admin(server), slow(server);
-  const League league = MakeRace(admin, 10);
-  slow.SignUp("cpuhog");
-  const json failed = WaitFor(slow, Submit(slow, league, SlowModel()), Finished);
+  const json failed = SlowModelAlone("sandbox-cpu", {"--worker-cpu-seconds", "1"}, 10);
   EXPECT_EQ(failed["status"], "FAILED");
   EXPECT_EQ(failed["reason"], "the model used more than 1 s of processor time");
 }
@@ -273,11 +281,7 @@ TEST(Sandbox, AModelPastTheProcessorTimeLimitFailsSayingSo) {
 // The step budget is enforced while inference runs: the watchdog stops the
 // first step past it, without waiting for it to return.
 TEST(Sandbox, TheStepBudgetStopsInferenceWhileItRuns) {
-  ServerProcess server(TempDir("sandbox-budget"), {"--no-demo", "--step-budget-ms", "1"}, /*workers=*/1, kServerMemory);
-  ApiClient admin(server), slow(server);
-  const League league = MakeRace(admin, 1);
-  slow.SignUp("slowcoach");
-  const json failed = WaitFor(slow, Submit(slow, league, SlowModel()), Finished);
+  const json failed = SlowModelAlone("sandbox-budget", {"--step-budget-ms", "1"}, 1);
   EXPECT_EQ(failed["status"], "FAILED");
   EXPECT_EQ(failed["reason"], "model error: inference passed the budget of 1 ms per step and was stopped");
 }

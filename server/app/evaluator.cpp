@@ -236,6 +236,7 @@ bool Evaluator::RunOne(sandbox::WorkerSlot* slot) {
       revision = league_.BumpRevision(db, job->race_id);
     }
     tx.commit();
+    if (revision > 0) league_.PublishRevision(job->race_id, revision);
   }
   league_.ClearProgress(job->id);
   league_.events().Publish(job->race_id, "submission",

@@ -83,10 +83,12 @@ void League::ForgetRace(int64_t race_id) {
 int64_t League::BumpRevision(SQLite::Database& db, int64_t race_id) {
   SQLite::Statement q(db, "UPDATE races SET revision = revision + 1 WHERE id = ? RETURNING revision");
   q.bind(1, race_id);
-  const int64_t rev = q.executeStep() ? q.getColumn(0).getInt64() : 0;
+  return q.executeStep() ? q.getColumn(0).getInt64() : 0;
+}
+
+void League::PublishRevision(int64_t race_id, int64_t revision) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (revisions_[race_id] < rev) revisions_[race_id] = rev;
-  return rev;
+  if (revisions_[race_id] < revision) revisions_[race_id] = revision;
 }
 
 int64_t League::Revision(int64_t race_id) {

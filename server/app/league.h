@@ -102,6 +102,9 @@ class League {
   void ForgetRace(int64_t race_id);
   /// Bumps and returns a race's leaderboard revision (call inside the writing transaction).
   int64_t BumpRevision(SQLite::Database& db, int64_t race_id);
+  /// Makes a bumped revision the one readers see (call after the commit: a reader
+  /// that saw it earlier would cache the old board under the new revision).
+  void PublishRevision(int64_t race_id, int64_t revision);
   int64_t Revision(int64_t race_id);
 
   /// Community races are private: only the organiser and participants see them

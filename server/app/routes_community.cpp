@@ -207,6 +207,7 @@ void AddCommunityRoutes(Api& api) {
     board.exec();
     const int64_t revision = league.BumpRevision(db, race->id);
     tx.commit();
+    league.PublishRevision(race->id, revision);
     league.events().Publish(race->id, "leaderboard", json{{"revision", revision}, {"changed", true}}.dump());
     res.status = 204;
   });
@@ -230,6 +231,7 @@ void AddCommunityRoutes(Api& api) {
     RecomputeLeaderboardRow(db, race->id, racer_id);
     const int64_t revision = league.BumpRevision(db, race->id);
     tx.commit();
+    league.PublishRevision(race->id, revision);
     league.events().Publish(race->id, "leaderboard", json{{"revision", revision}, {"changed", true}}.dump());
     res.status = 204;
   });

@@ -332,6 +332,7 @@ void AddRaceRoutes(Api& api) {
     }
     const int64_t revision = league.BumpRevision(db, race->id);
     tx.commit();
+    league.PublishRevision(race->id, revision);
     league.ForgetRace(race->id);
     league.events().Publish(race->id, "race", json{{"revision", revision}}.dump());
     WriteJson(res, 200, RaceJson(*league.Race(race->id)));

@@ -120,6 +120,7 @@ void AddSubmissionRoutes(Api& api) {
     ins.reset();
     const int64_t revision = league.BumpRevision(db, race_id);  // the "submissions" column changes
     tx.commit();
+    league.PublishRevision(race_id, revision);
     league.WakeWorkers();
     league.events().Publish(race_id, "submission", json{{"id", id}, {"status", "QUEUED"}}.dump());
     league.events().Publish(race_id, "leaderboard", json{{"revision", revision}, {"changed", false}}.dump());

@@ -196,7 +196,7 @@ TEST(Sandbox, TheFilterRefusesFilesExecutableMemoryAndSockets) {
 // limit ends it; another racer's submission is served, and reads go on.
 TEST(Sandbox, AModelSlowAtEveryStepIsStoppedAtTheTimeLimit) {
   // About 2 ms a step on this 2-core machine, 2,700 steps: the limit is a fraction of that.
-  ServerProcess server(TempDir("sandbox-slow"), {"--no-demo", "--evaluation-timeout-s", "2"}, /*workers=*/1, kServerMemory);
+  ServerProcess server(TempDir("sandbox-slow"), {"--no-demo", "--evaluation-timeout-s", "2", "--step-budget-ms", "10000"}, /*workers=*/1, kServerMemory);
   ApiClient admin(server), slow(server), other(server);
   const League league = MakeRace(admin, 10);
   slow.SignUp("slowcoach");
@@ -273,7 +273,7 @@ json SlowModelAlone(const std::string& name, const std::vector<std::string>& opt
 // Processor time is limited per evaluation process (RLIMIT_CPU): past it, the
 // kernel ends the process and the racer is told why.
 TEST(Sandbox, AModelPastTheProcessorTimeLimitFailsSayingSo) {
-  const json failed = SlowModelAlone("sandbox-cpu", {"--worker-cpu-seconds", "1"}, 10);
+  const json failed = SlowModelAlone("sandbox-cpu", {"--worker-cpu-seconds", "1", "--step-budget-ms", "10000"}, 10);
   EXPECT_EQ(failed["status"], "FAILED");
   EXPECT_EQ(failed["reason"], "the model used more than 1 s of processor time");
 }
@@ -290,7 +290,8 @@ TEST(Sandbox, TheStepBudgetStopsInferenceWhileItRuns) {
 // not the submission: it is queued again, at most three times in all. A worker
 // that crashes while running a model ends that submission at once.
 TEST(Sandbox, KilledWorkersAreRetriedThreeTimesCrashesFailAtOnce) {
-  ServerProcess server(TempDir("sandbox-kill"), {"--no-demo"}, /*workers=*/1, kServerMemory);
+  // A generous step budget: on a loaded machine a slow step may pass 100 ms of wall time.
+  ServerProcess server(TempDir("sandbox-kill"), {"--no-demo", "--step-budget-ms", "10000"}, /*workers=*/1, kServerMemory);
   ApiClient admin(server), victim(server), other(server);
   const League league = MakeRace(admin, 10);
   victim.SignUp("victim");

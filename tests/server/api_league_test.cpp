@@ -12,6 +12,7 @@
 #include "model_corpus.h"
 #include "server_process.h"
 #include "trace_check.h"
+#include "league_db.h"
 
 namespace pw::testing {
 namespace {
@@ -383,7 +384,7 @@ TEST(Replays, TracesComeOverHttpAndVerifyAndCsvDownloads) {
   const ReplayCheck check = VerifyReplay(track, rules, decoded.value().steps, LapsFromJson(run["laps"]).value());
   EXPECT_TRUE(check.matches) << check.difference;
   // Compact: the stored (deflated) trace per lap.
-  SQLite::Database db(server.data_dir() + "/pitwall.db", SQLite::OPEN_READONLY);
+  SQLite::Database db = OpenLeagueDb(server.data_dir());
   const int stored = db.execAndGet("SELECT length(trace) FROM submissions WHERE id = " + sid).getInt();
   EXPECT_LE(stored, 4 * static_cast<int>(decoded.value().steps.size())) << "at most 4 bytes per step";
   // One changed action no longer matches.

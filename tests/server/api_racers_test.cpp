@@ -4,6 +4,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include "server_process.h"
+#include "league_db.h"
 
 namespace pw::testing {
 namespace {
@@ -151,7 +152,7 @@ TEST_F(Racers, TokensAre256BitsAndOnlyTheirHashIsStored) {
   ApiClient a(*server_);
   a.SignUp("hashed");
   EXPECT_GE(a.token.size(), 43u);  // 32 bytes in unpadded base64url
-  SQLite::Database db(server_->data_dir() + "/pitwall.db", SQLite::OPEN_READONLY);
+  SQLite::Database db = OpenLeagueDb(server_->data_dir());
   SQLite::Statement q(db, "SELECT COUNT(*) FROM sessions WHERE token_hash = ?");
   q.bind(1, a.token);
   q.executeStep();
@@ -178,7 +179,7 @@ TEST_F(Racers, MissingForgedExpiredAndRevokedTokensGet401) {
   ApiClient expired(*server_);
   expired.SignUp("expiring");
   {
-    SQLite::Database db(server_->data_dir() + "/pitwall.db", SQLite::OPEN_READWRITE);
+    SQLite::Database db = OpenLeagueDb(server_->data_dir(), /*writable=*/true);
     db.exec("UPDATE sessions SET expires_at = 1 WHERE racer_id = (SELECT id FROM racers WHERE alias = 'expiring')");
   }
   ExpectProblem(expired.Get("/api/v1/me"), 401, "unauthorized");
@@ -193,7 +194,7 @@ TEST_F(Racers, TermsAreRecordedOnce) {
   EXPECT_FALSE(json::parse(a.Get("/api/v1/terms")->body)["text"].get<std::string>().empty());
   ExpectProblem(a.Post("/api/v1/me/terms", {{"accept", false}}), 422, "validation");
   EXPECT_TRUE(json::parse(a.Post("/api/v1/me/terms", {{"accept", true}})->body)["terms_accepted"].get<bool>());
-  SQLite::Database db(server_->data_dir() + "/pitwall.db", SQLite::OPEN_READONLY);
+  SQLite::Database db = OpenLeagueDb(server_->data_dir());
   const int64_t first = db.execAndGet("SELECT terms_accepted_at FROM racers WHERE alias = 'terms'").getInt64();
   a.Post("/api/v1/me/terms", {{"accept", true}});
   EXPECT_EQ(db.execAndGet("SELECT terms_accepted_at FROM racers WHERE alias = 'terms'").getInt64(), first);

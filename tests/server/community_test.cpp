@@ -11,6 +11,7 @@
 
 #include "server_process.h"
 #include "trace_check.h"
+#include "league_db.h"
 
 namespace pw::testing {
 namespace {
@@ -75,7 +76,7 @@ TEST_F(Community, AnyRacerCreatesOneWithALinkWhoseHashAloneIsStored) {
   EXPECT_EQ(token.size(), 22u) << "128 bits, base64url";
   EXPECT_EQ(race["invitation"]["url"], "/join/" + token);
   EXPECT_EQ(race["invitation"]["expires_at"], race["closes_at"]) << "expires at the race's close by default";
-  SQLite::Database db(server_->data_dir() + "/pitwall.db", SQLite::OPEN_READONLY);
+  SQLite::Database db = OpenLeagueDb(server_->data_dir());
   SQLite::Statement q(db, "SELECT token_hash FROM invitations WHERE race_id = ?");
   q.bind(1, race["id"].get<int64_t>());
   ASSERT_TRUE(q.executeStep());
@@ -235,7 +236,7 @@ TEST_F(Community, RemovedParticipantsLoseTheirEntryTheirQueueAndTheRace) {
 
   const json board = json::parse(org.Get(Path(race, "/leaderboard"))->body);
   for (const auto& e : board["entries"]) EXPECT_NE(e["alias"], "removed-racer");
-  SQLite::Database db(server_->data_dir() + "/pitwall.db", SQLite::OPEN_READONLY);
+  SQLite::Database db = OpenLeagueDb(server_->data_dir());
   // The queue serves racers in turn, so the removed racer's first waiting run
   // may already have started; every run still waiting is cancelled.
   int cancelled = 0;

@@ -11,6 +11,7 @@
 
 #include "server_process.h"
 #include "trace_check.h"
+#include "league_db.h"
 
 namespace pw::testing {
 namespace {
@@ -46,7 +47,7 @@ TEST(Crash, Kill9DuringEvaluationsLosesNothingAndCountsNothingTwice) {
     server.Kill9();
   }
   {
-    SQLite::Database db(data + "/pitwall.db", SQLite::OPEN_READONLY);
+    SQLite::Database db = OpenLeagueDb(data);
     const int unfinished = db.execAndGet("SELECT COUNT(*) FROM submissions WHERE status IN ('QUEUED', 'EVALUATING')").getInt();
     EXPECT_GT(unfinished, 0) << "the kill came too late to test recovery";
   }
@@ -56,13 +57,13 @@ TEST(Crash, Kill9DuringEvaluationsLosesNothingAndCountsNothingTwice) {
     ApiClient probe(restarted);
     for (int i = 0; i < 600; ++i) {
       if (json::parse(probe.Get("/api/v1/health")->body)["queued"] == 0) {
-        SQLite::Database db(data + "/pitwall.db", SQLite::OPEN_READONLY);
+        SQLite::Database db = OpenLeagueDb(data);
         if (db.execAndGet("SELECT COUNT(*) FROM submissions WHERE status = 'EVALUATING'").getInt() == 0) break;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   }
-  SQLite::Database db(data + "/pitwall.db", SQLite::OPEN_READONLY);
+  SQLite::Database db = OpenLeagueDb(data);
   // Exactly the accepted submissions, each finished once.
   EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM submissions").getInt(), static_cast<int>(accepted.size()));
   for (int64_t id : accepted) {
@@ -106,7 +107,7 @@ TEST(Crash, ASubmissionIsAttemptedAtMostThreeTimes) {
   }
   {
     // As a crash would leave them: both mid-evaluation, the first on its third attempt.
-    SQLite::Database db(data + "/pitwall.db", SQLite::OPEN_READWRITE);
+    SQLite::Database db = OpenLeagueDb(data, /*writable=*/true);
     db.exec("UPDATE submissions SET status = 'EVALUATING', attempts = 3 WHERE id = " + first);
     db.exec("UPDATE submissions SET status = 'EVALUATING', attempts = 1 WHERE id = " + second);
   }

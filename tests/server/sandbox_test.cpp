@@ -21,6 +21,7 @@
 #include "trace_check.h"
 #include "server_process.h"
 #include "worker_protocol.h"
+#include "league_db.h"
 
 namespace pw::testing {
 namespace {
@@ -65,8 +66,7 @@ std::set<pid_t> WorkerPids(pid_t server) {
 // server sees the process died while idle), so the loop signals again.
 int SignalUntilFinished(const ServerProcess& server, const std::string& submission_id, int sig, int first_settle_ms, int settle_ms,
                         const std::function<void(int)>& after_each = {}) {
-  SQLite::Database db(server.data_dir() + "/pitwall.db", SQLite::OPEN_READONLY);
-  db.setBusyTimeout(5000);
+  SQLite::Database db = OpenLeagueDb(server.data_dir());
   std::set<pid_t> signalled;
   int sent = 0;
   for (int i = 0; i < 2400 && sent < 10; ++i) {
@@ -323,7 +323,7 @@ TEST(Sandbox, KilledWorkersAreRetriedThreeTimesCrashesFailAtOnce) {
   EXPECT_EQ(crashed["reason"], "the evaluator crashed while running the model (SEGV)");
   visitor.Stop();
   EXPECT_EQ(visitor.failures(), 0);
-  SQLite::Database db(server.data_dir() + "/pitwall.db", SQLite::OPEN_READONLY);
+  SQLite::Database db = OpenLeagueDb(server.data_dir());
   EXPECT_EQ(db.execAndGet("SELECT attempts FROM submissions WHERE id = " + crash_id).getInt(), 1);
   EXPECT_EQ(db.execAndGet("SELECT attempts FROM submissions WHERE id = " + id).getInt(), 3);
 }
@@ -352,7 +352,7 @@ TEST(Sandbox, AWorkerKilledWhileIdleIsReplacedAtNoCost) {
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   const std::string again = Submit(racer, league, Starter("quarry-steady"));
   EXPECT_EQ(WaitFor(racer, again, Finished)["status"], "COMPLETED");
-  SQLite::Database db(server.data_dir() + "/pitwall.db", SQLite::OPEN_READONLY);
+  SQLite::Database db = OpenLeagueDb(server.data_dir());
   EXPECT_EQ(db.execAndGet("SELECT attempts FROM submissions WHERE id = " + id).getInt(), 1);
   EXPECT_EQ(db.execAndGet("SELECT attempts FROM submissions WHERE id = " + again).getInt(), 1);
 }
@@ -399,7 +399,7 @@ TEST(Sandbox, TwoHundredSubmissionsFromOneRacerBesideOneFromAnother) {
   EXPECT_GT(waiting.size(), 50u) << "most of the flood was still waiting when the single racer submitted";
   EXPECT_LT(rss_after, rss_before + (8u << 20)) << "server memory " << (rss_before >> 20) << " MiB -> " << (rss_after >> 20) << " MiB";
   std::printf("server memory %.1f MiB -> %.1f MiB over the second 100 evaluations\n", rss_before / 1048576.0, rss_after / 1048576.0);
-  SQLite::Database db(server.data_dir() + "/pitwall.db", SQLite::OPEN_READONLY);
+  SQLite::Database db = OpenLeagueDb(server.data_dir());
   EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM submissions WHERE status = 'COMPLETED' AND attempts = 1").getInt(), 201);
   EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM leaderboard WHERE race_id = " + league.race.substr(league.race.rfind('/') + 1)).getInt(), 2);
   EXPECT_EQ(ExpectEveryRunReplays(server.data_dir()), 201);

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "league_db.h"
 #include "pitwall/json_codec.h"
 #include "pitwall/replay.h"
 #include "pitwall/track_io.h"
@@ -30,7 +31,7 @@ inline std::string Inflate(const std::string& z) {
 
 /// Checks every evaluated submission in a server's data folder; returns how many were checked.
 inline int ExpectEveryRunReplays(const std::string& data_dir) {
-  SQLite::Database db(data_dir + "/pitwall.db", SQLite::OPEN_READONLY);
+  SQLite::Database db = OpenLeagueDb(data_dir);
   SQLite::Statement q(db,
                       "SELECT s.id, s.trace, s.laps_json, s.fingerprint, r.track_json, r.laps, r.min_laps, r.lap_mode, r.reset_on_off_track, "
                       "r.off_track_penalty_ms, r.timing_method FROM submissions s JOIN races r ON r.id = s.race_id "

@@ -23,6 +23,8 @@ apt_packages=(
   libsodium-dev libyaml-cpp-dev           # password hashing and tokens; the OpenAPI document
   libseccomp-dev strace                   # the evaluation workers' system-call filter; strace injects faults in a test
   wrk                                     # the leaderboard load benchmark
+  pybind11-dev python3-dev python3-numpy  # pitwall for Python (python/): the training environment
+  python3-torch python3-onnx              # the training examples (PyTorch, ONNX export) and their tests
   chromium                                # the browser tests (driven by playwright-core; never a downloaded browser)
 )
 command -v node >/dev/null 2>&1 || apt_packages+=(nodejs)

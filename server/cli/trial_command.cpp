@@ -2,9 +2,14 @@
 #include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <cmath>
+#include <cstdlib>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "commands.h"
+#include "files.h"
 #include "pitwall/expert.h"
 #include "pitwall/json_codec.h"
 #include "pitwall/scoring.h"
@@ -30,7 +35,30 @@ struct TrialOptions {
   std::string model;
   std::string metadata;
   bool no_sandbox = false;
+  std::string actions;
 };
+
+/// An action stream: one "steering_deg,speed_mps" per line ('#' comments and blank lines skipped).
+Result<std::vector<TraceStep>> ReadActions(const std::string& path) {
+  Result<std::string> text = ReadFile(path, 64u << 20);
+  if (!text) return text.error();
+  std::vector<TraceStep> steps;
+  std::istringstream lines(text.value());
+  std::string line;
+  for (int row = 1; std::getline(lines, line); ++row) {
+    if (line.empty() || line[0] == '#') continue;
+    const size_t comma = line.find(',');
+    char* end = nullptr;
+    const double steer = std::strtod(line.c_str(), &end);
+    const bool steer_ok = comma != std::string::npos && end == line.c_str() + comma;
+    const char* speed_text = steer_ok ? line.c_str() + comma + 1 : line.c_str();
+    const double speed = std::strtod(speed_text, &end);
+    if (!steer_ok || end == speed_text || (*end != '\0' && *end != '\r') || !std::isfinite(steer) || !std::isfinite(speed))
+      return Error{path + ": line " + std::to_string(row) + ": expected steering_deg,speed_mps, found '" + line.substr(0, 60) + "'"};
+    steps.push_back({static_cast<float>(steer), static_cast<float>(speed), -1});
+  }
+  return steps;
+}
 
 std::string Seconds(int64_t ms) {
   char buf[32];
@@ -88,6 +116,15 @@ int RunTrialCommand(const TrialOptions& o) {
       }
       result = std::move(outcome.evaluation.result);
     }
+  } else if (!o.actions.empty()) {
+    Result<std::vector<TraceStep>> actions = ReadActions(o.actions);
+    if (!actions) {
+      std::fprintf(stderr, "pitwall trial: %s\n", actions.error().message.c_str());
+      return 2;
+    }
+    driver_name = o.actions;
+    ReplayPolicy replay(std::move(actions.value()));
+    result = RunTrial(track.value(), rules, replay, config);
   } else {
     ExpertConfig expert_config;
     expert_config.pace = o.pace;
@@ -115,7 +152,8 @@ int RunTrialCommand(const TrialOptions& o) {
     const Track& t = track.value();
     std::printf("%s (%s), %.2f m, %d %s laps, ", t.name().c_str(), t.id().c_str(), t.length_m(), rules.laps,
                 rules.lap_mode == LapMode::kContinuous ? "continuous" : "standing-start");
-    if (o.model.empty()) std::printf("expert at pace %.2f%s\n", o.pace, o.centre_line ? " on the centre line" : "");
+    if (!o.actions.empty()) std::printf("actions from %s\n", o.actions.c_str());
+    else if (o.model.empty()) std::printf("expert at pace %.2f%s\n", o.pace, o.centre_line ? " on the centre line" : "");
     else std::printf("model %s\n", o.model.c_str());
     std::printf("%-4s %10s  %-12s %9s %7s %9s\n", "lap", "time (s)", "status", "off track", "resets", "progress");
     for (const LapResult& l : result.laps)
@@ -143,6 +181,8 @@ Run AddTrialCommand(CLI::App& app) {
   cmd->add_flag("--centre-line", options->centre_line, "drive the centre line instead of the racing line");
   cmd->add_option("--model", options->model, "drive an ONNX model (native ONNX Runtime) instead of the expert");
   cmd->add_option("--metadata", options->metadata, "DeepRacer's model_metadata.json for a model that carries none");
+  cmd->add_option("--actions", options->actions,
+                  "apply an action stream instead: a file with one 'steering_deg,speed_mps' per decision (running out ends the trial)");
   cmd->add_flag("--no-sandbox", options->no_sandbox, "run the model in this process, not in a sandboxed worker (your own models only)");
   return [options] { return RunTrialCommand(*options); };
 }

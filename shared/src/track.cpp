@@ -426,4 +426,19 @@ double Track::RayToBorder(Vec2 origin, Vec2 dir, double max_m, bool open_ends) c
   return best;
 }
 
+Result<Track> ReverseTrack(const Track& track) {
+  TrackDef def;
+  def.id = track.id();
+  def.name = track.name();
+  def.closed = track.closed();
+  const auto& w = track.waypoints();
+  if (track.closed()) {
+    def.waypoints.push_back(w.front());
+    def.waypoints.insert(def.waypoints.end(), w.rbegin(), w.rend() - 1);
+  } else {
+    def.waypoints.assign(w.rbegin(), w.rend());
+  }
+  return Track::Build(std::move(def));
+}
+
 }  // namespace pw

@@ -53,10 +53,12 @@ Trial::Trial(const Track& track, const RaceRules& rules, const TrialConfig& conf
   result_.fingerprint = kFnvOffset;
   // An open segment cannot be lapped continuously: every lap starts from the start line.
   if (!track_.closed()) rules_.lap_mode = LapMode::kStandingStart;
+  if (!track_.closed()) config_.start_s_m = 0.0;
   CarState start;
-  start.position = track_.CenterAt(0.0);
-  start.heading_rad = dmath::Heading(track_.TangentAt(0.0));
+  start.position = track_.CenterAt(config_.start_s_m);
+  start.heading_rad = dmath::Heading(track_.TangentAt(config_.start_s_m));
   start_s_m_ = track_.Locate(model_.TrackedPoint(start)).s_m;
+  last_step_.car = start;
   lap_length_m_ = track_.closed() ? track_.length_m() : track_.length_m() - start_s_m_;
   StartEpisode();
 }
@@ -65,8 +67,8 @@ void Trial::StartEpisode() {
   trial_steps_before_ += episode_steps_;
   episode_steps_ = 0;
   car_ = CarState{};
-  car_.position = track_.CenterAt(0.0);
-  car_.heading_rad = dmath::Heading(track_.TangentAt(0.0));
+  car_.position = track_.CenterAt(config_.start_s_m);
+  car_.heading_rad = dmath::Heading(track_.TangentAt(config_.start_s_m));
   const TrackPosition pos = track_.Locate(model_.TrackedPoint(car_));
   s_m_ = pos.s_m;
   offset_m_ = pos.offset_m;
@@ -188,6 +190,9 @@ void Trial::Advance(const Decision* decision) {
     const float steer = QuantizeSteering(std::clamp(decision->action.steering_deg, -p.max_steering_deg, p.max_steering_deg));
     const float speed = QuantizeSpeed(std::clamp(decision->action.speed_mps, p.min_speed_mps, p.max_speed_mps));
     if (config_.record_trace) result_.trace.push_back({steer, speed, decision->discrete_index});
+    last_step_ = StepEvents{};
+    last_step_.applied = {steer, speed};
+    last_step_.discrete_index = decision->discrete_index;
 
     prev_s_m_ = s_m_;
     prev_offset_m_ = offset_m_;
@@ -208,6 +213,17 @@ void Trial::Advance(const Decision* decision) {
     offset_m_ = pos.offset_m;
     const double state[5] = {car_.position.x, car_.position.y, car_.heading_rad, car_.speed_mps, car_.steering_rad};
     Hash(state, sizeof state);
+    const WheelPositions wheels = model_.Wheels(car_);
+    bool any_on = false, all_on = true;
+    for (const Vec2& w : wheels.wheel) {
+      const bool on = track_.OnRoad(w);
+      any_on = any_on || on;
+      all_on = all_on && on;
+    }
+    last_step_.car = car_;
+    last_step_.all_wheels_on_track = all_on;
+    last_step_.off_track = !any_on;
+    last_step_.lap_progress_pct = lap_progress_pct();
 
     // The finish line: interpolate the crossing inside the step.
     const int laps_in_episode = rules_.lap_mode == LapMode::kContinuous ? static_cast<int>(result_.laps.size()) : 0;
@@ -218,6 +234,8 @@ void Trial::Advance(const Decision* decision) {
       const int64_t lap_ms = crossing_ms - lap_start_ms_;
       lap_start_ms_ = crossing_ms;
       const bool standing = rules_.lap_mode == LapMode::kStandingStart;
+      last_step_.lap_complete = true;
+      last_step_.lap_progress_pct = 100.0;
       FinishLap(LapStatus::kComplete, lap_ms, 100.0);
       if (finished_ || standing) return;  // a standing start begins its next episode in FinishLap
       // A reset in this same step must not put the car behind the line it just crossed.
@@ -225,11 +243,10 @@ void Trial::Advance(const Decision* decision) {
       prev_s_m_ = track_.WrapS(start_s_m_ + boundary);
     }
 
-    const WheelPositions wheels = model_.Wheels(car_);
-    bool any_on = false;
-    for (const Vec2& w : wheels.wheel) any_on = any_on || track_.OnRoad(w);
     reversed_steps_ = delta < 0.0 ? reversed_steps_ + 1 : 0;
     still_steps_ = Distance(car_.position, prev_position) <= kImmobilisedM ? still_steps_ + 1 : 0;
+    last_step_.reversed = any_on && reversed_steps_ >= kEventSteps;
+    last_step_.immobilised = any_on && !last_step_.reversed && still_steps_ >= kEventSteps;
     if (!any_on) HandleEvent(LapStatus::kOffTrack, rules_.off_track_penalty_ms);
     else if (reversed_steps_ >= kEventSteps) HandleEvent(LapStatus::kReversed, rules_.off_track_penalty_ms);
     else if (still_steps_ >= kEventSteps) HandleEvent(LapStatus::kImmobilised, rules_.immobilised_penalty_ms);

@@ -117,4 +117,9 @@ class Track {
   std::shared_ptr<const TrackIndex> index_;
 };
 
+/// The same road driven the other way: closed loops keep their start point
+/// (waypoint 0) and list the others backwards; open tracks start at their end.
+/// Inner and outer borders stay where they are.
+Result<Track> ReverseTrack(const Track& track);
+
 }  // namespace pw

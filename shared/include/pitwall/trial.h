@@ -59,6 +59,24 @@ struct TrialConfig {
   CarParams car = DefaultCarParams();
   SensorConfig sensors;
   bool record_trace = true;
+  /// Where the car starts and laps are timed from, as arc length along the
+  /// centre line (wrapped on loops). Races start at 0; training starts anywhere.
+  double start_s_m = 0.0;
+};
+
+/// What the last control step that took a decision did: the car where the
+/// step ended (before any reset put it back), the action as applied, and the
+/// events the step raised. Reward functions and analysis read it.
+struct StepEvents {
+  CarState car;
+  Action applied;                 ///< quantized and clipped, as the physics used it
+  int discrete_index = -1;
+  bool all_wheels_on_track = true;
+  bool off_track = false;
+  bool reversed = false;
+  bool immobilised = false;
+  bool lap_complete = false;
+  double lap_progress_pct = 0.0;  ///< of the lap being driven when the step ended (100 when it completed one)
 };
 
 /// A trial that advances one control step at a time, for callers that get
@@ -78,7 +96,13 @@ class Trial {
   void Advance(const Decision* decision);
 
   const TrialResult& result() const { return result_; }
+  const Track& track() const { return track_; }
+  const RaceRules& rules() const { return rules_; }
   const CarState& car() const { return car_; }
+  /// The last step that took a decision (at the start: the car at rest, nothing applied).
+  const StepEvents& last_step() const { return last_step_; }
+  /// Control steps since the trial started, held ones included.
+  int64_t steps() const { return trial_steps_before_ + episode_steps_; }
   const CarModel& car_model() const { return model_; }
   int current_lap() const { return static_cast<int>(result_.laps.size()) + 1; }
   /// Progress of the current lap, 0..100.
@@ -105,6 +129,7 @@ class Trial {
   CarState car_;
   Observation obs_;
   TrialResult result_;
+  StepEvents last_step_;
   bool finished_ = false;
 
   // The current episode (the whole trial when continuous, one lap if standing start).

@@ -1,0 +1,128 @@
+"""From nothing to the leaderboard: a short PPO run (examples/train_ppo.py) exports a model that the
+upload gate accepts, and a real `pitwall serve` on loopback evaluates it with the laps that
+pitwall.evaluate predicted. Also the behaviour-cloning quick start."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import urllib.error
+import urllib.request
+
+import pitwall
+
+PITWALL = os.environ["PITWALL_BINARY"]
+EXAMPLES = os.environ["PITWALL_EXAMPLES"]
+PUBLIC = os.environ["PITWALL_PUBLIC_DIR"]
+
+
+class Server:
+    def __init__(self, data_dir):
+        self.proc = subprocess.Popen([PITWALL, "serve", "--port", "0", "--data", data_dir, "--workers", "1", "--public", PUBLIC],
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        text = ""
+        deadline = time.time() + 90
+        while time.time() < deadline:
+            line = self.proc.stdout.readline()
+            if not line:
+                raise RuntimeError("the server exited while starting:\n" + text)
+            text += line
+            m = re.search(r"serving on (http://127\.0\.0\.1:[0-9]+)", text)
+            if m:
+                self.base = m.group(1)
+                break
+        else:
+            raise RuntimeError("the server did not start:\n" + text)
+        self.token = None
+
+    def call(self, method, path, body=None, content_type="application/json"):
+        data = json.dumps(body).encode() if isinstance(body, (dict, list)) else body
+        req = urllib.request.Request(self.base + path, data=data, method=method)
+        if data is not None:
+            req.add_header("Content-Type", content_type)
+        if self.token:
+            req.add_header("Authorization", "Bearer " + self.token)
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                raw = r.read()
+                return r.status, (json.loads(raw) if r.headers.get_content_type().endswith("json") else raw)
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read() or b"{}")
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+        self.proc.stdout.close()
+
+
+def run_example(name, *args):
+    out = subprocess.run([sys.executable, os.path.join(EXAMPLES, name), *args], capture_output=True, text=True, timeout=900)
+    if out.returncode not in (0, 1):
+        raise AssertionError(f"{name} failed:\n{out.stdout}\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+class FromNothingToTheLeaderboard(unittest.TestCase):
+    def test_a_short_ppo_run_exports_a_model_the_gate_accepts_and_the_server_evaluates(self):
+        work = tempfile.mkdtemp(prefix="pitwall-test-ppo-")
+        model = os.path.join(work, "ppo.onnx")
+        summary = run_example("train_ppo.py", "--track", "pitwall_park", "--out", model, "--total-steps", "8192",
+                              "--envs", "16", "--eval-every", "0", "--threads", "2")
+        self.assertEqual(summary["steps"], 8192)
+        report = pitwall.inspect(model)
+        self.assertTrue(report["accepted"], report["problems"])
+        self.assertEqual([i["name"] for i in report["inputs"]], ["track_rays", "state"])
+        self.assertEqual(report["metadata"]["action_space_type"], "continuous")
+        cli = subprocess.run([PITWALL, "model", "inspect", model], capture_output=True, text=True)
+        self.assertEqual(cli.returncode, 0, cli.stdout + cli.stderr)
+
+        server = Server(os.path.join(work, "data"))
+        try:
+            status, races = server.call("GET", "/api/v1/races")
+            self.assertEqual(status, 200)
+            race = races["races"][0]
+            self.assertEqual(server.call("POST", "/api/v1/racers", {"alias": "trainer", "password": "a long password"})[0], 201)
+            status, session = server.call("POST", "/api/v1/sessions", {"alias": "trainer", "password": "a long password"})
+            self.assertEqual(status, 201)
+            server.token = session["token"]
+            self.assertEqual(server.call("POST", "/api/v1/me/terms", {"accept": True})[0], 200)
+            with open(model, "rb") as f:
+                status, uploaded = server.call("POST", "/api/v1/models?name=ppo", f.read(), "application/octet-stream")
+            self.assertEqual(status, 201, uploaded)
+            status, sub = server.call("POST", f"/api/v1/races/{race['id']}/submissions", {"model_id": uploaded["id"]})
+            self.assertEqual(status, 202, sub)
+            for _ in range(1200):
+                status, sub = server.call("GET", f"/api/v1/submissions/{sub['id']}")
+                if sub["status"] in ("COMPLETED", "FAILED"):
+                    break
+                time.sleep(0.05)
+            self.assertEqual(sub["status"], "COMPLETED", sub)
+
+            # The league's laps are the ones pitwall.evaluate gives on the race's own track and rules.
+            status, track_file = server.call("GET", f"/api/v1/races/{race['id']}/track")
+            self.assertEqual(status, 200)
+            track = pitwall.Track.from_bytes(json.dumps(track_file).encode() if isinstance(track_file, dict) else track_file,
+                                             "race.json")
+            rules = pitwall.race_rules(**{k: race[k] for k in ("laps", "min_laps", "lap_mode", "timing_method",
+                                                              "reset_on_off_track", "off_track_penalty_ms")})
+            local = pitwall.evaluate(model, track, rules)
+            self.assertEqual(sub["laps"], local["laps"])
+        finally:
+            server.stop()
+
+    def test_behaviour_cloning_from_the_expert_laps_its_track(self):
+        work = tempfile.mkdtemp(prefix="pitwall-test-bc-")
+        model = os.path.join(work, "bc.onnx")
+        summary = run_example("clone_expert.py", "--track", "harbour_hairpin", "--out", model, "--episodes", "8")
+        self.assertTrue(pitwall.inspect(model)["accepted"])
+        result = pitwall.evaluate(model, "harbour_hairpin")
+        self.assertEqual(result["score"]["complete_laps"], 3, result["laps"])
+        self.assertEqual(summary["complete_laps"], 3)
+
+
+if __name__ == "__main__":
+    unittest.main()

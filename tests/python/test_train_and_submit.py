@@ -22,7 +22,7 @@ PUBLIC = os.environ["PITWALL_PUBLIC_DIR"]
 
 class Server:
     def __init__(self, data_dir):
-        self.proc = subprocess.Popen([PITWALL, "serve", "--port", "0", "--data", data_dir, "--workers", "1", "--public", PUBLIC],
+        self.proc = subprocess.Popen([PITWALL, "serve", "--port", "0", "--data", data_dir, "--workers", "1", "--public", PUBLIC, "--step-budget-ms", "2000"],
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         text = ""
         deadline = time.time() + 90

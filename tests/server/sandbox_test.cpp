@@ -380,7 +380,10 @@ TEST(Sandbox, TwoHundredSubmissionsFromOneRacerBesideOneFromAnother) {
   };
   // A first hundred warms the server up (caches, buffers, arenas), so the
   // second hundred shows whether evaluations leave anything behind.
-  for (const std::string& f : flood_of(100)) ASSERT_EQ(WaitCompleted(flood, f, 4000)["status"], "COMPLETED") << f;
+  for (const std::string& f : flood_of(100)) {
+    const json sub = WaitCompleted(flood, f, 4000);
+    ASSERT_EQ(sub["status"], "COMPLETED") << sub.dump();
+  }
   const size_t rss_before = SettledRssBytes(server.pid());
   const std::vector<std::string> floods = flood_of(100);
   const json mine = Body(single.Post(league.race + "/submissions", {{"model_id", Body(single.Upload(Starter("quarry-steady")))["id"]}}));
@@ -390,7 +393,10 @@ TEST(Sandbox, TwoHundredSubmissionsFromOneRacerBesideOneFromAnother) {
     if (Body(flood.Get("/api/v1/submissions/" + f))["status"] == "QUEUED") waiting.push_back(f);
   const json done = WaitCompleted(single, mine["id"].dump());
   ASSERT_EQ(done["status"], "COMPLETED");
-  for (const std::string& f : floods) ASSERT_EQ(WaitCompleted(flood, f, 4000)["status"], "COMPLETED") << f;
+  for (const std::string& f : floods) {
+    const json sub = WaitCompleted(flood, f, 4000);
+    ASSERT_EQ(sub["status"], "COMPLETED") << sub.dump();
+  }
   for (const std::string& f : waiting)
     EXPECT_GE(Body(flood.Get("/api/v1/submissions/" + f))["started_at"].get<std::string>(), done["started_at"].get<std::string>()) << f;
   const size_t rss_after = SettledRssBytes(server.pid());

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -82,6 +83,13 @@ class ServerProcess {
       std::vector<std::string> args = {PITWALL_BINARY, "serve", "--port", "0", "--data", data_dir_, "--workers", std::to_string(workers_),
                                        "--public", PITWALL_PUBLIC_DIR, "--trusted-proxy", "127.0.0.1"};
       args.insert(args.end(), extra_.begin(), extra_.end());
+      // The per-step inference budget is wall-clock time. The tests share a loaded machine (ctest -j,
+      // browsers, builds), where a starter model's 0.1 ms step can now and then take 100 ms; only the
+      // tests of the budget itself set it.
+      if (std::find(extra_.begin(), extra_.end(), "--step-budget-ms") == extra_.end()) {
+        args.push_back("--step-budget-ms");
+        args.push_back("2000");
+      }
       // PITWALL_TEST_WRAPPER runs the server under a tool (heaptrack, valgrind, strace -f).
       if (const char* wrapper = std::getenv("PITWALL_TEST_WRAPPER"); wrapper != nullptr && *wrapper != '\0') {
         std::istringstream words(wrapper);

@@ -14,6 +14,7 @@ apt_packages=(
   libgtest-dev libbenchmark-dev           # tests and benchmarks
   nlohmann-json3-dev libcli11-dev         # JSON at the edges, the command line
   emscripten                              # the browser build (and the core's tests under node)
+  fonts-dejavu-core python3-fonttools     # the browser app's fonts, subset at build time
   libonnx-dev libprotobuf-dev protobuf-compiler  # the model upload gate and writer (libonnx-dev forgets protobuf)
   libeigen3-dev                           # training the starter models
   libsqlitecpp-dev dpkg-dev               # the server: SQLite; dpkg-source unpacks cpp-httplib's source package

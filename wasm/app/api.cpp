@@ -45,10 +45,13 @@ std::string Headers(const AppState& s, const std::string& content_type, const st
 
 void ShowError(AppState& s, const std::string& message) { s.errors.push_back({message, NowMs() + 8000}); }
 
-void ApiCall(AppState& s, const std::string& method, const std::string& path, const json& body, std::function<void(const ApiResult&)> done) {
+void ApiCall(AppState& s, const std::string& method, const std::string& path, const json& body, std::function<void(const ApiResult&)> done,
+             const std::string& idempotency_key) {
   ++s.pending;
   const bool has_body = !body.is_null();
-  HttpRequest(method, "/api/v1" + path, has_body ? body.dump() : std::string(), Headers(s, has_body ? "application/json" : ""),
+  std::string headers = Headers(s, has_body ? "application/json" : "");
+  if (!idempotency_key.empty()) headers += "Idempotency-Key: " + idempotency_key + "\n";
+  HttpRequest(method, "/api/v1" + path, has_body ? body.dump() : std::string(), headers,
               [&s, done](const HttpResponse& r) {
                 --s.pending;
                 done(ToResult(r));
@@ -92,6 +95,7 @@ void SignOut(AppState& s) {
   s.models = json::array();
   s.my_races = json::array();
   s.my_submissions.clear();
+  s.forms.clear();  // nothing typed stays in the page after sign-out
   SaveSetting("pitwall.token", "");
 }
 

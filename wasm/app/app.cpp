@@ -2,6 +2,11 @@
 
 #include <imgui_internal.h>
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "../platform/dom.h"
 #include "../platform/page.h"
 #include "../platform/routes.h"
 
@@ -22,7 +27,8 @@ const char* ScreenName(Screen s) {
 void Tag(AppState& s, const std::string& name) {
   const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
   if (!ImGui::IsItemVisible()) return;
-  s.probe_items[name] = {{"x", a.x}, {"y", a.y}, {"w", b.x - a.x}, {"h", b.y - a.y}};
+  const float css = 1.0f / s.px_per_css;  // the probe speaks CSS pixels, as the page does
+  s.probe_items[name] = {{"x", a.x * css}, {"y", a.y * css}, {"w", (b.x - a.x) * css}, {"h", (b.y - a.y) * css}};
 }
 
 void ShowValue(AppState& s, const std::string& key, const json& value) { s.probe_values[key] = value; }
@@ -72,40 +78,87 @@ void App::Route(const std::string& path) {
 }
 
 void App::TopBar() {
+  // Wide: the name, the tabs and who is signed in on one line. Narrow: the name and who is signed
+  // in, then the tabs sharing the whole width (each a finger wide).
   ImGui::TextColored(ImVec4(0.89f, 0.34f, 0.18f, 1.0f), "PITWALL");
-  ImGui::SameLine(0, 24);
+  auto who = [this] {
+    if (s_.signed_in()) ImGui::Text("%s%s", s_.me.value("alias", std::string()).c_str(), s_.me.value("role", "") == "admin" ? " (admin)" : "");
+    else ImGui::TextDisabled("not signed in");
+    if (s_.pending > 0) {
+      ImGui::SameLine();
+      ImGui::TextDisabled("  working...");
+    }
+  };
+  if (s_.narrow) {
+    ImGui::SameLine(0, s_.Px(16));
+    who();
+  } else {
+    ImGui::SameLine(0, s_.Px(24));
+  }
   struct Tab {
     const char* label;
     Screen screen;
   };
-  for (const Tab& t : {Tab{"Races", Screen::kRaces}, Tab{"Garage", Screen::kGarage}, Tab{"Organiser", Screen::kOrganiser},
-                       Tab{"Account", Screen::kAccount}}) {
+  const Tab tabs[] = {{"Races", Screen::kRaces}, {"Garage", Screen::kGarage}, {"Organiser", Screen::kOrganiser}, {"Account", Screen::kAccount}};
+  const float spacing = ImGui::GetStyle().ItemSpacing.x;
+  const float share = (ImGui::GetContentRegionAvail().x - 3 * spacing) / 4;
+  if (s_.narrow) ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(s_.Px(2), ImGui::GetStyle().FramePadding.y));
+  for (const Tab& t : tabs) {
     const bool active = s_.screen == t.screen || (t.screen == Screen::kRaces && s_.screen == Screen::kRace);
     if (active) ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.89f, 0.34f, 0.18f, 1.0f));
     else ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.2f, 0.24f, 0.28f, 1.0f));
-    if (ImGui::Button(t.label)) Go(s_, t.screen);
+    if (ImGui::Button(t.label, ImVec2(s_.narrow ? share : 0.0f, 0.0f))) Go(s_, t.screen);
     ImGui::PopStyleColor();
     Tag(s_, std::string("nav.") + t.label);
-    ImGui::SameLine();
+    if (&t != &tabs[3]) ImGui::SameLine();
   }
-  ImGui::SameLine(0, 24);
-  if (s_.signed_in()) ImGui::Text("%s%s", s_.me.value("alias", std::string()).c_str(), s_.me.value("role", "") == "admin" ? " (admin)" : "");
-  else ImGui::TextDisabled("not signed in");
-  if (s_.pending > 0) {
-    ImGui::SameLine();
-    ImGui::TextDisabled("  working...");
+  if (s_.narrow) ImGui::PopStyleVar();
+  if (!s_.narrow) {
+    ImGui::SameLine(0, s_.Px(24));
+    who();
   }
   ImGui::Separator();
   // Errors, newest first, each for 8 seconds.
   const double now = NowMs();
   s_.errors.erase(std::remove_if(s_.errors.begin(), s_.errors.end(), [now](const auto& e) { return e.second < now; }), s_.errors.end());
   for (auto it = s_.errors.rbegin(); it != s_.errors.rend(); ++it) ImGui::TextColored(ImVec4(1.0f, 0.55f, 0.48f, 1.0f), "%s", it->first.c_str());
-  if (!s_.errors.empty()) ShowValue(s_, "error", s_.errors.back().first);
+  if (!s_.errors.empty()) {
+    ShowValue(s_, "error", s_.errors.back().first);
+    A11yStatus(s_, s_.errors.back().first);
+  }
+}
+
+bool App::Animating() const {
+  const auto moving = [](const std::unique_ptr<TrialRun>& r) {
+    return r && (r->phase == TrialRun::Phase::kDownloading || r->phase == TrialRun::Phase::kLoading ||
+                 r->phase == TrialRun::Phase::kRunning || (r->phase == TrialRun::Phase::kDone && r->playing));
+  };
+  bool watching = false;
+  for (const auto& w : s_.watch) watching = watching || w->phase == ReplayRun::Phase::kLoading;
+  watching = watching || (!s_.watch.empty() && s_.watch_playing);
+  const ImGuiIO& io = ImGui::GetIO();
+  bool mouse_down = false;
+  for (bool d : io.MouseDown) mouse_down = mouse_down || d;
+  return s_.pending > 0 || moving(s_.garage_trial) || moving(s_.compare_trial) || watching || mouse_down || ImGui::IsAnyItemActive();
+}
+
+double App::NextWakeMs() const {
+  double next = std::numeric_limits<double>::infinity();
+  if (s_.screen == Screen::kRace) {
+    auto it = s_.next_poll_ms.find(s_.race_id);
+    next = it == s_.next_poll_ms.end() ? 0.0 : it->second + 1.0;
+  }
+  for (const auto& e : s_.errors) next = std::min(next, e.second + 1.0);
+  for (double t : s_.wake_at) next = std::min(next, t);
+  return next;
 }
 
 void App::Frame(double dt_ms) {
   s_.probe_items = json::object();
   s_.probe_values = json::object();
+  s_.a11y = json::array();
+  const double now_ms = NowMs();
+  s_.wake_at.erase(std::remove_if(s_.wake_at.begin(), s_.wake_at.end(), [now_ms](double t) { return t <= now_ms; }), s_.wake_at.end());
   ++s_.frame;
   if (s_.first_frame_ms < 0) s_.first_frame_ms = NowMs();
 
@@ -123,6 +176,7 @@ void App::Frame(double dt_ms) {
   AdvanceWatch(s_, dt_ms);
 
   const ImGuiViewport* vp = ImGui::GetMainViewport();
+  s_.narrow = vp->Size.x / s_.px_per_css < 700.0f;
   ImGui::SetNextWindowPos(vp->Pos);
   ImGui::SetNextWindowSize(vp->Size);
   ImGui::Begin("Pitwall", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
@@ -136,10 +190,29 @@ void App::Frame(double dt_ms) {
     case Screen::kAccount: DrawAccount(s_); break;
     case Screen::kJoin: DrawJoin(s_); break;
   }
+  // Touch: a finger dragged where no control took it scrolls what is under it.
+  if (s_.touch) {
+    const ImGuiIO& io = ImGui::GetIO();
+    ImGuiWindow* hovered = GImGui->HoveredWindow;
+    if (io.MouseDown[0] && !ImGui::IsAnyItemActive() && hovered != nullptr && io.MouseDelta.y != 0.0f)
+      ImGui::SetScrollY(hovered, hovered->Scroll.y - io.MouseDelta.y);
+  }
   ImGui::End();
 
+  // The page's title and the accessible mirror follow the screen.
+  if (s_.title != s_.last_title) {
+    s_.last_title = s_.title;
+    SetTitle(s_.title.empty() ? "Pitwall" : s_.title + " \u00b7 Pitwall");
+  }
+  const std::string mirror = s_.a11y.dump();
+  if (mirror != s_.last_a11y) {
+    s_.last_a11y = mirror;
+    PublishA11y(mirror);
+  }
+
   // The probe for the tests (and anyone curious): what is on screen, where.
-  json probe = {{"screen", ScreenName(s_.screen)}, {"frame", s_.frame}, {"first_frame_ms", s_.first_frame_ms},
+  json probe = {{"screen", ScreenName(s_.screen)}, {"frame", s_.frame}, {"first_frame_ms", s_.first_frame_ms}, {"scale", s_.ui_scale},
+                {"px_per_css", s_.px_per_css},
                 {"signed_in", s_.signed_in()}, {"pending", s_.pending}, {"items", s_.probe_items}, {"values", s_.probe_values}};
   const std::string text = probe.dump();
   if (text != s_.last_probe) {

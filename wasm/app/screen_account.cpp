@@ -1,6 +1,5 @@
 // Account: register, sign in and out. The sign-in form is reused by the join screen.
 #include <imgui.h>
-#include <misc/cpp/imgui_stdlib.h>
 
 #include "../platform/page.h"
 #include "state.h"
@@ -8,26 +7,26 @@
 namespace pw::web {
 
 void DrawSignIn(AppState& s, const std::string& id, std::function<void()> after) {
-  static std::map<std::string, std::pair<std::string, std::string>> forms;
-  auto& [alias, password] = forms[id];
-  ImGui::SetNextItemWidth(260);
-  ImGui::InputText(("Alias##" + id).c_str(), &alias);
-  Tag(s, id + ".alias");
-  ImGui::SetNextItemWidth(260);
-  ImGui::InputText(("Password##" + id).c_str(), &password, ImGuiInputTextFlags_Password);
-  Tag(s, id + ".password");
-  auto sign_in = [&s, id, after](const std::string& a, const std::string& p) {
-    ApiCall(s, "POST", "/sessions", json{{"alias", a}, {"password", p}}, [&s, after](const ApiResult& r) {
+  // A real <form> of DOM fields: password managers fill it, paste works, Enter signs in.
+  const std::string form = "signin-" + id;
+  std::string& alias = FormValue(s, form, "alias");
+  std::string& password = FormValue(s, form, "password");
+  TextField(s, id + ".alias", "Alias", alias, {form, "text", "username", "", 260, 64});
+  TextField(s, id + ".password", "Password", password, {form, "password", "current-password", "", 260, 1024});
+  auto sign_in = [&s, id, form, after](const std::string& a, const std::string& p) {
+    ApiCall(s, "POST", "/sessions", json{{"alias", a}, {"password", p}}, [&s, form, after](const ApiResult& r) {
       if (!r.ok()) return ShowError(s, "Sign-in failed: " + r.problem);
       s.token = r.body["token"];
       s.me = r.body["racer"];
+      s.forms.erase(form);  // the password does not stay behind in the page
       SaveSetting("pitwall.token", s.token);
       RefreshRaces(s);
       RefreshModels(s);
       if (after) after();
     });
   };
-  if (ImGui::Button(("Sign in##" + id).c_str())) sign_in(alias, password);
+  const bool enter = TakeSubmit(form);
+  if (ImGui::Button(("Sign in##" + id).c_str()) || (enter && s.pending == 0)) sign_in(alias, password);
   Tag(s, id + ".signin");
   ImGui::SameLine();
   if (ImGui::Button(("Register##" + id).c_str())) {
@@ -38,12 +37,15 @@ void DrawSignIn(AppState& s, const std::string& id, std::function<void()> after)
     });
   }
   Tag(s, id + ".register");
-  ImGui::TextDisabled("Aliases are 2-32 characters (unique, ignoring case); passwords at least 8.");
+  ImGui::TextDisabled("Aliases are 2-32 characters (unique, ignoring case); passwords at least 8. Enter signs in.");
 }
 
 void DrawAccount(AppState& s) {
+  s.title = "Account";
+  A11yHeading(s, "Account");
   ImGui::Spacing();
   if (s.signed_in()) {
+    A11yText(s, "Signed in as " + s.me.value("alias", std::string()));
     ImGui::Text("Signed in as %s", s.me.value("alias", std::string()).c_str());
     ImGui::TextDisabled("Role: %s. Racing terms: %s.", s.me.value("role", std::string()).c_str(),
                         s.me.value("terms_accepted", false) ? "accepted" : "not yet accepted (asked at your first submission)");
@@ -53,6 +55,7 @@ void DrawAccount(AppState& s) {
     return;
   }
   ImGui::TextUnformatted("Sign in, or register a new racer.");
+  A11yText(s, "Sign in, or register a new racer: the form's alias and password fields are on the page.");
   ImGui::Spacing();
   DrawSignIn(s, "account", [&s] { Go(s, Screen::kRaces); });
 }

@@ -22,6 +22,8 @@ std::string Contract(const json& md) {
 }  // namespace
 
 void DrawGarage(AppState& s) {
+  s.title = "Garage";
+  A11yHeading(s, "Garage");
   if (!s.signed_in()) {
     ImGui::TextDisabled("Sign in (Account) to keep models in your garage.");
     return;
@@ -77,11 +79,9 @@ void DrawGarage(AppState& s) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
       if (renaming == id) {
-        ImGui::SetNextItemWidth(160);
-        ImGui::InputText("##rename", &new_name);
-        Tag(s, "garage.rename.input");
+        TextField(s, "garage.rename.input", "", new_name, {"", "text", "off", "", 160, 64});
         ImGui::SameLine();
-        if (ImGui::SmallButton("Save")) {
+        if (ImGui::SmallButton("Save") || TakeSubmit("garage.rename.input")) {
           ApiCall(s, "PATCH", "/models/" + std::to_string(id), json{{"name", new_name}}, [&s](const ApiResult& r) {
             if (!r.ok()) return ShowError(s, "Rename: " + r.problem);
             RefreshModels(s);
@@ -127,7 +127,7 @@ void DrawGarage(AppState& s) {
   std::string preview = "choose a model";
   for (const auto& m : s.models)
     if (m["id"] == model) preview = m["name"];
-  ImGui::SetNextItemWidth(200);
+  ImGui::SetNextItemWidth(s.Px(200));
   if (ImGui::BeginCombo("##trymodel", preview.c_str())) {
     for (const auto& m : s.models) {
       if (ImGui::Selectable((m["name"].get<std::string>() + "##t" + m["id"].dump()).c_str(), m["id"] == model)) model = m["id"];
@@ -137,7 +137,7 @@ void DrawGarage(AppState& s) {
   }
   Tag(s, "garage.trymodel");
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(180);
+  ImGui::SetNextItemWidth(s.Px(180));
   if (ImGui::BeginCombo("##trytrack", track.c_str())) {
     for (const auto& t : s.tracks) {
       if (ImGui::Selectable(t["id"].get<std::string>().c_str(), t["id"] == track)) track = t["id"];
@@ -147,7 +147,7 @@ void DrawGarage(AppState& s) {
   }
   Tag(s, "garage.trytrack");
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(100);
+  ImGui::SetNextItemWidth(s.Px(100));
   ImGui::SliderInt("laps", &laps, 1, 5);
   Tag(s, "garage.laps");
   ShowValue(s, "garage.laps", laps);

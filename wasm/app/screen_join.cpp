@@ -5,6 +5,8 @@
 namespace pw::web {
 
 void DrawJoin(AppState& s) {
+  s.title = "Invitation";
+  A11yHeading(s, "Invitation");
   static std::string loaded_for;
   static json preview;
   static std::string problem;
@@ -20,6 +22,7 @@ void DrawJoin(AppState& s) {
   ImGui::Spacing();
   if (!problem.empty()) {
     ImGui::TextColored(ImVec4(1, 0.5f, 0.4f, 1), "%s", problem.c_str());
+    A11yStatus(s, problem);
     ShowValue(s, "join.problem", problem);
     return;
   }
@@ -29,6 +32,7 @@ void DrawJoin(AppState& s) {
                       ShortTime(preview["closes_at"]).c_str());
   if (!preview["description"].get<std::string>().empty()) ImGui::TextWrapped("%s", preview["description"].get<std::string>().c_str());
   ShowValue(s, "join.race", preview["name"]);
+  A11yText(s, preview["organiser"].get<std::string>() + " invites you to " + preview["name"].get<std::string>() + ".");
   auto join = [&s] {
     ApiCall(s, "POST", "/invitations/" + s.join_token + "/redeem", json::object(), [&s](const ApiResult& r) {
       if (!r.ok()) return ShowError(s, "Could not join: " + r.problem);

@@ -54,6 +54,8 @@ void InvitationLink(AppState& s, const std::string& link) {
 }  // namespace
 
 void DrawOrganiser(AppState& s) {
+  s.title = "Organiser";
+  A11yHeading(s, "Organiser");
   if (!s.signed_in()) {
     ImGui::TextDisabled("Sign in (Account) to organise community races.");
     return;
@@ -66,13 +68,9 @@ void DrawOrganiser(AppState& s) {
 
   ImGui::Spacing();
   if (ImGui::CollapsingHeader("Create a community race", ImGuiTreeNodeFlags_DefaultOpen)) {
-    ImGui::SetNextItemWidth(300);
-    ImGui::InputText("Name", &name);
-    Tag(s, "organiser.name");
-    ImGui::SetNextItemWidth(300);
-    ImGui::InputText("Description", &description);
-    Tag(s, "organiser.description");
-    ImGui::SetNextItemWidth(200);
+    TextField(s, "organiser.name", "Name", name, {"", "text", "off", "", 300, 80});
+    TextField(s, "organiser.description", "Description", description, {"", "text", "off", "", 300, 2000});
+    ImGui::SetNextItemWidth(s.Px(200));
     if (ImGui::BeginCombo("Track", track.c_str())) {
       for (const auto& t : s.tracks) {
         if (ImGui::Selectable(t["id"].get<std::string>().c_str(), t["id"] == track)) track = t["id"];
@@ -82,15 +80,15 @@ void DrawOrganiser(AppState& s) {
     }
     Tag(s, "organiser.track");
     const char* timings[] = {"BEST_LAP_TIME", "AVG_LAP_TIME", "TOTAL_TIME"};
-    ImGui::SetNextItemWidth(200);
+    ImGui::SetNextItemWidth(s.Px(200));
     ImGui::Combo("Timing", &timing, timings, 3);
-    ImGui::SetNextItemWidth(200);
+    ImGui::SetNextItemWidth(s.Px(200));
     ImGui::SliderInt("Laps", &laps, 1, 10);
-    ImGui::SetNextItemWidth(200);
+    ImGui::SetNextItemWidth(s.Px(200));
     ImGui::SliderInt("Laps needed to rank", &min_laps, 1, 10);
-    ImGui::SetNextItemWidth(200);
+    ImGui::SetNextItemWidth(s.Px(200));
     ImGui::SliderInt("Open for (days)", &days, 1, 90);
-    ImGui::SetNextItemWidth(200);
+    ImGui::SetNextItemWidth(s.Px(200));
     ImGui::SliderInt("Invitation uses (0: no limit)", &max_uses, 0, 200);
     ImGui::Checkbox("Public leaderboard (for embedding on other sites)", &public_board);
     if (ImGui::Button("Create race")) {

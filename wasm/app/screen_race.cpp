@@ -6,6 +6,7 @@
 
 #include "../platform/clipboard.h"
 #include "../platform/files.h"
+#include "../platform/page.h"
 #include "../platform/routes.h"
 #include "state.h"
 
@@ -33,17 +34,83 @@ std::string RulesInWords(const json& race) {
   return text;
 }
 
+// One press of Submit is one submission: the button is off while the request is
+// out and for a moment after it lands (a double click's second press), and the
+// request carries an idempotency key, so a retried request enters once too.
 void Submit(AppState& s, int64_t race_id, int64_t model_id) {
-  ApiCall(s, "POST", "/races/" + std::to_string(race_id) + "/submissions", json{{"model_id", model_id}}, [&s, race_id](const ApiResult& r) {
-    if (!r.ok()) return ShowError(s, "Submission refused: " + r.problem);
-    PollRace(s, race_id);
-  });
+  if (s.submitting.count(race_id)) return;
+  s.submitting[race_id] = NowMs() + 1e9;
+  const std::string key = "app-" + std::to_string(race_id) + "-" + std::to_string(model_id) + "-" + std::to_string(static_cast<int64_t>(NowMs() * 1000));
+  ApiCall(s, "POST", "/races/" + std::to_string(race_id) + "/submissions", json{{"model_id", model_id}},
+          [&s, race_id](const ApiResult& r) {
+            s.submitting[race_id] = NowMs() + 1500;
+            s.wake_at.push_back(NowMs() + 1501);
+            if (!r.ok()) {
+              s.submitting.erase(race_id);
+              return ShowError(s, "Submission refused: " + r.problem);
+            }
+            s.submitted_note[race_id] = "Submitted: queued as #" + r.body.value("queue_position", json(0)).dump() + " in the queue.";
+            PollRace(s, race_id);
+          },
+          key);
+}
+
+std::string GapText(const json& e) {
+  if (e["gap_ms"].get<int64_t>() != 0) return "+" + Secs(e["gap_ms"]);
+  return e["rank"].get<int>() == 1 ? "-" : "tied";
+}
+
+bool AnyTie(const json& board) {
+  for (const auto& e : board["entries"])
+    if (e["rank"].get<int>() > 1 && e["gap_ms"].get<int64_t>() == 0) return true;
+  return false;
+}
+
+void TieNote(const json& board) {
+  if (AnyTie(board)) ImGui::TextDisabled("Equal times: the earlier submission ranks first.");
+}
+
+// Phones: rank, racer, time and gap, and Watch; the rest is in the accessible table and the CSV.
+void NarrowLeaderboard(AppState& s, int64_t race_id, const json& board) {
+  json aliases = json::array();
+  if (ImGui::BeginTable("leaderboard", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp)) {
+    for (const char* h : {"#", "Racer", "Time", "Gap", ""}) ImGui::TableSetupColumn(h);
+    ImGui::TableHeadersRow();
+    for (const auto& e : board["entries"]) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::Text("%d", e["rank"].get<int>());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(e["alias"].get<std::string>().c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(Secs(e["ranking_ms"]).c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(GapText(e).c_str());
+      ImGui::TableNextColumn();
+      const std::string rank = e["rank"].dump();
+      if (ImGui::SmallButton(("Watch##w" + rank).c_str())) WatchRun(s, race_id, e["submission_id"], false);
+      Tag(s, "race.watch." + rank);
+      aliases.push_back(e["alias"]);
+    }
+    ImGui::EndTable();
+  }
+  TieNote(board);
+  ShowValue(s, "leaderboard", aliases);
 }
 
 void Leaderboard(AppState& s, int64_t race_id) {
   const json& board = s.leaderboards[race_id];
   if (!board.is_object()) return ImGui::TextDisabled("Loading the leaderboard...");
   json aliases = json::array();
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& e : board["entries"]) {
+    const int64_t gap = e["gap_ms"].get<int64_t>();
+    rows.push_back({e["rank"].dump(), e["alias"].get<std::string>(), Secs(e["ranking_ms"]), Secs(e["best_lap_ms"]),
+                    gap == 0 ? (e["rank"].get<int>() == 1 ? "leader" : "tied") : "+" + Secs(e["gap_ms"]), e["off_track_count"].dump(),
+                    e["submissions"].dump()});
+  }
+  A11yTable(s, "Leaderboard", {"Rank", "Racer", "Time (s)", "Best lap (s)", "Gap", "Off track", "Entries"}, rows);
+  if (s.narrow) return NarrowLeaderboard(s, race_id, board);
   if (ImGui::BeginTable("leaderboard", 9, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp)) {
     for (const char* h : {"#", "Racer", "Time", "Best lap", "Average", "Gap", "Off track", "Entries", "Watch"}) ImGui::TableSetupColumn(h);
     ImGui::TableHeadersRow();
@@ -62,7 +129,7 @@ void Leaderboard(AppState& s, int64_t race_id) {
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(Secs(e["average_lap_ms"]).c_str());
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(e["gap_ms"].get<int64_t>() == 0 ? "-" : ("+" + Secs(e["gap_ms"])).c_str());
+      ImGui::TextUnformatted(GapText(e).c_str());
       ImGui::TableNextColumn();
       ImGui::Text("%d", e["off_track_count"].get<int>());
       ImGui::TableNextColumn();
@@ -80,6 +147,7 @@ void Leaderboard(AppState& s, int64_t race_id) {
     ImGui::EndTable();
   }
   if (board["entries"].empty()) ImGui::TextDisabled("No ranked runs yet.");
+  TieNote(board);
   ShowValue(s, "leaderboard", aliases);
   // Me against the leader, in ghost mode.
   if (s.signed_in() && board["entries"].size() > 1) {
@@ -209,27 +277,38 @@ void DrawRace(AppState& s) {
     ImGui::TextDisabled("%s", race.value("problem", std::string()).c_str());
     return;
   }
+  s.title = race["name"].get<std::string>();
+  A11yHeading(s, race["name"].get<std::string>());
+  A11yText(s, RulesInWords(race));
   ImGui::Text("%s", race["name"].get<std::string>().c_str());
   ImGui::SameLine();
   ImGui::TextDisabled("(%s, %s)", race["kind"].get<std::string>().c_str(), race["status"].get<std::string>().c_str());
   ShowValue(s, "race.name", race["name"]);
   ShowValue(s, "race.status", race["status"]);
 
-  const float left = std::min(560.0f, ImGui::GetContentRegionAvail().x * 0.45f);
-  ImGui::BeginChild("race.track", ImVec2(left, 0), false);
+  // Wide: the track on the left, the race on the right, each scrolling. Narrow
+  // (phones): one column, the track first.
+  const bool narrow = s.narrow;
+  const float left = narrow ? ImGui::GetContentRegionAvail().x : std::min(s.Px(560.0f), ImGui::GetContentRegionAvail().x * 0.45f);
+  if (!narrow) ImGui::BeginChild("race.track", ImVec2(left, 0), false);
   if (s.race_tracks.count(rid)) {
     DrawTrack("##racetrack", *s.race_tracks[rid], s.views["race" + std::to_string(rid)], ImVec2(left, left * 0.75f), true);
     Tag(s, "race.track");
     ImGui::PushTextWrapPos(left);
-    ImGui::TextDisabled("Wheel to zoom, drag to pan. Chequered: the start line; orange arrow: direction of travel.");
+    ImGui::TextDisabled("%s", s.touch ? "Pinch to zoom, drag to pan. Chequered: the start line; orange arrow: direction of travel."
+                                      : "Wheel to zoom, drag to pan. Chequered: the start line; orange arrow: direction of travel.");
     ImGui::PopTextWrapPos();
   }
   ImGui::TextWrapped("%s", race.value("description", std::string()).c_str());
   ImGui::Spacing();
   ImGui::TextWrapped("%s", RulesInWords(race).c_str());
-  ImGui::EndChild();
-  ImGui::SameLine();
-  ImGui::BeginChild("race.right", ImVec2(0, 0), false);
+  if (!narrow) {
+    ImGui::EndChild();
+    ImGui::SameLine();
+    ImGui::BeginChild("race.right", ImVec2(0, 0), false);
+  } else {
+    ImGui::Spacing();
+  }
 
   // Submit.
   if (s.signed_in()) {
@@ -237,7 +316,7 @@ void DrawRace(AppState& s) {
     std::string preview = "choose a model";
     for (const auto& m : s.models)
       if (m["id"] == chosen) preview = m["name"];
-    ImGui::SetNextItemWidth(220);
+    ImGui::SetNextItemWidth(s.Px(220));
     if (ImGui::BeginCombo("##model", preview.c_str())) {
       for (const auto& m : s.models) {
         if (ImGui::Selectable((m["name"].get<std::string>() + "##m" + m["id"].dump()).c_str(), m["id"] == chosen)) chosen = m["id"];
@@ -247,11 +326,20 @@ void DrawRace(AppState& s) {
     }
     Tag(s, "race.model");
     ImGui::SameLine();
-    if (ImGui::Button("Submit") && chosen > 0) {
+    if (auto it = s.submitting.find(rid); it != s.submitting.end() && it->second <= NowMs()) s.submitting.erase(it);
+    const bool busy = s.submitting.count(rid) > 0;
+    ImGui::BeginDisabled(busy || chosen <= 0);
+    if (ImGui::Button(busy ? "Submitting..." : "Submit") && chosen > 0) {
       if (!s.me.value("terms_accepted", false)) ImGui::OpenPopup("Racing terms");
       else Submit(s, rid, chosen);
     }
+    ImGui::EndDisabled();
     Tag(s, "race.submit");
+    if (s.submitted_note.count(rid)) {
+      ImGui::SameLine();
+      ImGui::TextDisabled("%s", s.submitted_note[rid].c_str());
+      A11yStatus(s, s.submitted_note[rid]);
+    }
     if (s.models.empty()) ImGui::TextDisabled("Upload a model in the Garage first.");
     if (ImGui::BeginPopupModal("Racing terms", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
       static std::string terms;
@@ -261,7 +349,7 @@ void DrawRace(AppState& s) {
           if (r.ok()) terms = r.body["text"];
         });
       }
-      ImGui::PushTextWrapPos(480);
+      ImGui::PushTextWrapPos(s.Px(480));
       ImGui::TextUnformatted(terms.c_str());
       ImGui::PopTextWrapPos();
       if (ImGui::Button("Accept and submit")) {
@@ -292,13 +380,20 @@ void DrawRace(AppState& s) {
     ImGui::TextUnformatted("My submissions");
     const json& subs = s.my_submissions[rid];
     json shown = json::array();
-    if (subs.is_array() && ImGui::BeginTable("mysubs", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
-      for (const char* h : {"#", "Model", "Status", "Result", ""}) ImGui::TableSetupColumn(h);
+    if (subs.is_array() && ImGui::BeginTable("mysubs", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp)) {
+      const ImGuiStyle& st = ImGui::GetStyle();
+      const float buttons = ImGui::CalcTextSize("Check in browser").x + ImGui::CalcTextSize("Laps CSV").x + 4 * st.FramePadding.x + st.ItemSpacing.x;
+      ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("000").x);
+      ImGui::TableSetupColumn("Model");
+      ImGui::TableSetupColumn("Status");
+      ImGui::TableSetupColumn("Result");
+      ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, buttons);
       ImGui::TableHeadersRow();
+      int ordinal = static_cast<int>(subs.size());  // the newest first: my nth entry in this race
       for (const auto& sub : subs) {
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
-        ImGui::Text("%lld", static_cast<long long>(sub["id"].get<int64_t>()));
+        ImGui::Text("%d", ordinal--);
         ImGui::TableNextColumn();
         ImGui::TextUnformatted(sub["model_name"].get<std::string>().c_str());
         ImGui::TableNextColumn();
@@ -306,7 +401,7 @@ void DrawRace(AppState& s) {
         if (status == "QUEUED") ImGui::Text("queued, #%d", sub.value("queue_position", 0));
         else if (status == "EVALUATING") {
           const json& p = sub["progress"];
-          ImGui::ProgressBar(static_cast<float>(p.value("progress_pct", 0.0) / 100.0), ImVec2(140, 0),
+          ImGui::ProgressBar(static_cast<float>(p.value("progress_pct", 0.0) / 100.0), ImVec2(s.Px(140), s.Px(0)),
                              ("lap " + std::to_string(p.value("lap", 1))).c_str());
         } else ImGui::TextUnformatted(status.c_str());
         ImGui::TableNextColumn();
@@ -337,7 +432,7 @@ void DrawRace(AppState& s) {
     ShowValue(s, "submissions", shown);
     Comparison(s);
   }
-  ImGui::EndChild();
+  if (!narrow) ImGui::EndChild();
 }
 
 }  // namespace pw::web

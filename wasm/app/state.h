@@ -105,6 +105,23 @@ struct AppState {
 
   // Views.
   std::map<std::string, TrackView> views;
+  float px_per_css = 1.0f;  ///< ImGui works in device pixels
+  float ui_scale = 1.0f;    ///< sizes and fonts are this many device pixels per design pixel
+  ImFont* mono = nullptr;   ///< for figures (times, gaps)
+  /// A design size (as at 1x) in ImGui's pixels.
+  float Px(float design) const { return design * ui_scale; }
+
+  // Forms whose fields are DOM inputs (platform/dom.h), by form id: field values.
+  std::map<std::string, std::map<std::string, std::string>> forms;
+  // The accessible mirror of the screen (platform/dom.h's blocks), built each frame.
+  json a11y = json::array();
+  std::string last_a11y;
+  std::string title, last_title;  ///< the screen's name in the page title
+  std::map<int64_t, double> submitting;          ///< race -> until when Submit stays off
+  std::map<int64_t, std::string> submitted_note; ///< race -> what the last submission said
+  bool touch = false;                            ///< a touch screen (coarse pointer): bigger targets, touch words
+  bool narrow = false;                           ///< under 700 CSS pixels wide: one column
+  std::vector<double> wake_at;     ///< moments a screen needs a frame at (feedback that expires)
 
   // Test probe: rectangles of named widgets and values shown, published each frame.
   json probe_items = json::object();
@@ -115,7 +132,8 @@ struct AppState {
 };
 
 // api.cpp
-void ApiCall(AppState& s, const std::string& method, const std::string& path, const json& body, std::function<void(const ApiResult&)> done);
+void ApiCall(AppState& s, const std::string& method, const std::string& path, const json& body, std::function<void(const ApiResult&)> done,
+             const std::string& idempotency_key = "");
 void ApiUpload(AppState& s, const std::string& path, const std::string& bytes, const std::string& content_type,
                std::function<void(const ApiResult&)> done);
 void ApiGetRaw(AppState& s, const std::string& path, std::function<void(int status, const std::string& body)> done);
@@ -134,6 +152,28 @@ void Go(AppState& s, Screen screen, int64_t race_id = 0);
 // probe helpers (app.cpp): name the last widget, record a value shown.
 void Tag(AppState& s, const std::string& name);
 void ShowValue(AppState& s, const std::string& key, const json& value);
+
+// widgets.cpp: controls the platform serves with DOM elements, and the accessible mirror.
+struct TextFieldOptions {
+  std::string form;          ///< fields of one form share a DOM <form>: Enter submits it (TakeSubmit)
+  std::string type = "text"; ///< "password", "url"
+  std::string autocomplete;  ///< "username", "current-password", "new-password", "off"
+  std::string placeholder;
+  float width = 260;         ///< design pixels
+  int max_length = 0;
+};
+/// A labelled text field at the cursor; `name` names it for the probe and the DOM. True when edited.
+bool TextField(AppState& s, const std::string& name, const char* label, std::string& value, const TextFieldOptions& options = {});
+/// True once after Enter in one of the form's fields.
+bool TakeSubmit(const std::string& form);
+/// The form's field value (kept in AppState, so sign-out can clear it).
+std::string& FormValue(AppState& s, const std::string& form, const std::string& field);
+/// The accessible mirror: a heading, a paragraph, a table, a status message (a live region).
+void A11yHeading(AppState& s, const std::string& text);
+void A11yText(AppState& s, const std::string& text);
+void A11yTable(AppState& s, const std::string& caption, const std::vector<std::string>& columns,
+               const std::vector<std::vector<std::string>>& rows);
+void A11yStatus(AppState& s, const std::string& text);
 
 // trial runs (trials.cpp)
 std::unique_ptr<TrialRun> StartTrialRun(AppState& s, int64_t model_id, std::shared_ptr<const Track> track, const RaceRules& rules);

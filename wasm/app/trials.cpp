@@ -86,7 +86,7 @@ void DrawTrialRun(AppState& s, TrialRun& run, const std::string& id) {
       probe["error"] = run.error;
       break;
     case TrialRun::Phase::kRunning:
-      ImGui::ProgressBar(static_cast<float>(run.trial->progress_pct() / 100.0), ImVec2(300, 0), "running the trial in the browser");
+      ImGui::ProgressBar(static_cast<float>(run.trial->progress_pct() / 100.0), ImVec2(s.Px(300), s.Px(0)), "running the trial in the browser");
       probe["phase"] = "running";
       break;
     case TrialRun::Phase::kDone: {
@@ -115,7 +115,7 @@ void DrawTrialRun(AppState& s, TrialRun& run, const std::string& id) {
         Tag(s, id + ".speed" + std::to_string(speed));
       }
       float at_s = static_cast<float>(run.play_ms / 1000.0);
-      ImGui::SetNextItemWidth(420);
+      ImGui::SetNextItemWidth(s.Px(420));
       if (ImGui::SliderFloat(("##scrub" + id).c_str(), &at_s, 0.0f, frames.back().time_ms / 1000.0f, "%.2f s")) {
         run.play_ms = at_s * 1000.0;
         run.playing = false;
@@ -128,14 +128,14 @@ void DrawTrialRun(AppState& s, TrialRun& run, const std::string& id) {
       const Frame& now = frames[static_cast<size_t>(at)];
       probe["play_ms"] = run.play_ms;
 
-      const float w = std::min(520.0f, ImGui::GetContentRegionAvail().x * 0.55f);
+      const float w = std::min(s.Px(520.0f), ImGui::GetContentRegionAvail().x * 0.55f);
       DrawTrack(("##trial" + id).c_str(), *run.track, s.views["trial" + id], ImVec2(w, w * 0.72f), true, {TrackOverlay{&frames, at}});
       Tag(s, id + ".track");
       ImGui::SameLine();
       ImGui::BeginGroup();
       ImGui::Text("Lap %d   %.2f m/s   steering %+.1f deg", now.lap, now.speed, now.steering_deg);
       // The lap table grows as the playback passes each finish.
-      if (ImGui::BeginTable(("laps" + id).c_str(), 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH, ImVec2(330, 0))) {
+      if (ImGui::BeginTable(("laps" + id).c_str(), 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH, ImVec2(s.Px(330), s.Px(0)))) {
         for (const char* h : {"Lap", "Time", "Status", "Off track"}) ImGui::TableSetupColumn(h);
         ImGui::TableHeadersRow();
         int64_t lap_end = 0;
@@ -161,8 +161,8 @@ void DrawTrialRun(AppState& s, TrialRun& run, const std::string& id) {
           speed.push_back(f.speed);
           steer.push_back(f.steering_deg);
         }
-      ImGui::PlotLines(("Speed##" + id).c_str(), speed.data(), static_cast<int>(speed.size()), 0, "m/s, this lap", 0.0f, 4.0f, ImVec2(260, 70));
-      ImGui::PlotLines(("Steering##" + id).c_str(), steer.data(), static_cast<int>(steer.size()), 0, "deg", -30.0f, 30.0f, ImVec2(260, 70));
+      ImGui::PlotLines(("Speed##" + id).c_str(), speed.data(), static_cast<int>(speed.size()), 0, "m/s, this lap", 0.0f, 4.0f, ImVec2(s.Px(260), s.Px(70)));
+      ImGui::PlotLines(("Steering##" + id).c_str(), steer.data(), static_cast<int>(steer.size()), 0, "deg", -30.0f, 30.0f, ImVec2(s.Px(260), s.Px(70)));
       ImGui::TextDisabled("Path colour: blue slow, red fast.");
       ImGui::EndGroup();
       break;

@@ -120,7 +120,7 @@ void DrawWatch(AppState& s, int64_t race_id) {
     Tag(s, "watch.speed" + std::to_string(speed));
   }
   float at = static_cast<float>(s.watch_ms / 1000.0);
-  ImGui::SetNextItemWidth(360);
+  ImGui::SetNextItemWidth(s.Px(360));
   if (ImGui::SliderFloat("##watchscrub", &at, 0.0f, static_cast<float>(end / 1000.0), "%.2f s")) {
     s.watch_ms = at * 1000.0;
     s.watch_playing = false;
@@ -130,7 +130,7 @@ void DrawWatch(AppState& s, int64_t race_id) {
     s.watch.clear();
     return;
   }
-  const float w = std::min(520.0f, ImGui::GetContentRegionAvail().x * 0.6f);
+  const float w = std::min(s.Px(520.0f), ImGui::GetContentRegionAvail().x * 0.6f);
   DrawTrack("##watchtrack", *s.race_tracks[race_id], s.views["watch"], ImVec2(w, w * 0.72f), true, overlays);
   Tag(s, "watch.track");
   ImGui::SameLine();
@@ -149,7 +149,7 @@ void DrawWatch(AppState& s, int64_t race_id) {
     if (r.verified) ImGui::TextColored(ImVec4(0.4f, 0.9f, 0.5f, 1), "verified: the replay's laps equal the server's");
     else ImGui::TextColored(ImVec4(1, 0.5f, 0.4f, 1), "does not match: %s", r.difference.c_str());
     ImGui::TextDisabled("ready to play %.0f ms after asking", r.start_ms);
-    if (ImGui::BeginTable(("watchlaps" + std::to_string(k)).c_str(), 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH, ImVec2(320, 0))) {
+    if (ImGui::BeginTable(("watchlaps" + std::to_string(k)).c_str(), 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH, ImVec2(s.Px(320), s.Px(0)))) {
       for (const char* h : {"Lap", "Time", "Status"}) ImGui::TableSetupColumn(h);
       ImGui::TableHeadersRow();
       int64_t finish = 0;

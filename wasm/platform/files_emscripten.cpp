@@ -4,6 +4,7 @@
 #include <map>
 
 #include "files.h"
+#include "page.h"
 
 namespace {
 std::map<int, std::function<void(const std::string&, const std::string&)>>& Picks() {
@@ -43,6 +44,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE void pw_file_picked(int id, const char* name, co
   auto cb = std::move(it->second);
   Picks().erase(it);
   cb(name, std::string(bytes, static_cast<size_t>(len)));
+  pw::web::WakeUp();
 }
 
 EM_JS(void, pw_js_download, (const char* name, const char* bytes, int len, const char* mime), {

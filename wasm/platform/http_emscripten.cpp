@@ -4,6 +4,7 @@
 #include <map>
 
 #include "http.h"
+#include "page.h"
 
 namespace {
 std::map<int, pw::web::HttpCallback>& Pending() {
@@ -54,6 +55,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE void pw_http_done(int id, int status, const char
   auto cb = std::move(it->second);
   Pending().erase(it);
   cb(r);
+  pw::web::WakeUp();  // an answer may change what is on screen
 }
 
 namespace pw::web {

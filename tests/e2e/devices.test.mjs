@@ -1,0 +1,149 @@
+// The app in a person's hands, on a phone (390x844, touch), a laptop (1280x800) and a big screen
+// (1920x1080), each at deviceScaleFactor 2: drawn at device pixels, every control on screen and
+// unclipped (from the app's own layout data), text pasted into real DOM fields, Enter signing in,
+// the leaderboard in the accessibility tree as a table, the title following the screen, and a
+// double press on Submit entering once. Screenshots of each device land in e2e-screens/.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { env, launch, shot, startServer, ui, until } from './harness.mjs';
+
+let server, browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const devices = [
+  { name: 'phone', viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
+  { name: 'laptop', viewport: { width: 1280, height: 800 }, deviceScaleFactor: 2 },
+  { name: 'desktop', viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 2 },
+];
+
+async function api(method, path, body, token) {
+  const headers = {};
+  if (body !== undefined) headers['Content-Type'] = typeof body === 'string' || body instanceof Uint8Array ? 'application/octet-stream' : 'application/json';
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const r = await fetch(server.url + '/api/v1' + path, {
+    method, headers, body: body === undefined ? undefined : (headers['Content-Type'] === 'application/json' ? JSON.stringify(body) : body),
+  });
+  const text = await r.text();
+  return { status: r.status, body: text ? JSON.parse(text) : null };
+}
+
+/// Every widget the app says is on screen lies inside the viewport's width, and inside its height.
+function assertOnScreen(probe, viewport, what) {
+  for (const [name, r] of Object.entries(probe.items)) {
+    assert.ok(r.x >= -0.5 && r.x + r.w <= viewport.width + 0.5, `${what}: "${name}" is cut off at the side (${JSON.stringify(r)})`);
+    assert.ok(r.y >= -0.5 && r.y + r.h <= viewport.height + 0.5, `${what}: "${name}" is cut off at the bottom (${JSON.stringify(r)})`);
+  }
+}
+
+for (const device of devices) {
+  test(`on a ${device.name} (${device.viewport.width}x${device.viewport.height} at 2x)`, async () => {
+    const context = await browser.newContext({ ...device, permissions: ['clipboard-read', 'clipboard-write'] });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const press = async (name, { twice = false } = {}) => {
+      await until(page, `window.pitwallUi && window.pitwallUi.items[${JSON.stringify(name)}] && window.pitwallUi.pending === 0`, `the widget "${name}"`);
+      await page.waitForTimeout(200);
+      const r = (await ui(page)).items[name];
+      const x = r.x + r.w / 2, y = r.y + r.h / 2;
+      for (let i = 0; i < (twice ? 2 : 1); ++i) {
+        if (device.hasTouch) await page.touchscreen.tap(x, y);
+        else await page.mouse.click(x, y);
+        if (twice) await page.waitForTimeout(60);
+      }
+      await page.waitForTimeout(150);
+    };
+    const paste = async (field, text) => {
+      await page.evaluate((t) => navigator.clipboard.writeText(t), text);
+      await press(field);
+      await page.keyboard.press('Control+V');
+      await page.waitForTimeout(100);
+    };
+
+    // Sharp: one canvas pixel per device pixel, the UI scaled to match.
+    await page.goto(server.url + '/');
+    await until(page, 'window.pitwallUi && (window.pitwallUi.values["races.league"] || []).length > 0', 'the race list');
+    const canvas = await page.evaluate(() => ({ w: document.getElementById('canvas').width, css: innerWidth }));
+    assert.equal(canvas.w, canvas.css * 2);
+    assert.equal((await ui(page)).px_per_css, 2);
+    assert.equal(await page.title(), 'Races · Pitwall');
+    assertOnScreen(await ui(page), device.viewport, 'races');
+    if (device.hasTouch) assert.ok((await ui(page)).items['nav.Races'].h >= 44, 'a finger-sized tab');
+    await shot(page, `devices-${device.name}-1-races`);
+
+    // Register by pasting into the real form (what a password manager fills), then sign out and in with Enter.
+    const alias = `racer-${device.name}`;
+    await press('nav.Account');
+    await until(page, 'window.pitwallUi.items["account.alias"]', 'the sign-in form');
+    const form = await page.evaluate(() => {
+      const a = document.querySelector('form input[autocomplete="username"]');
+      const p = document.querySelector('form input[type="password"][autocomplete="current-password"]');
+      return { alias: !!a, password: !!p, sameForm: !!a && !!p && a.form === p.form };
+    });
+    assert.deepEqual(form, { alias: true, password: true, sameForm: true });
+    await paste('account.alias', alias);
+    await paste('account.password', 'a long password');
+    assert.equal(await page.inputValue('input[autocomplete="username"]'), alias);
+    assertOnScreen(await ui(page), device.viewport, 'account');
+    await shot(page, `devices-${device.name}-2-account`);
+    await press('account.register');
+    await until(page, 'window.pitwallUi.signed_in', 'registering');
+    await press('nav.Account');
+    await press('account.signout');
+    await until(page, '!window.pitwallUi.signed_in && window.pitwallUi.items["account.alias"]', 'signing out');
+    assert.equal(await page.inputValue('input[type="password"]'), '', 'the password does not stay filled in after sign-out');
+    await paste('account.alias', alias);
+    await paste('account.password', 'a long password');
+    await page.keyboard.press('Enter');
+    await until(page, 'window.pitwallUi.signed_in', 'Enter signing in');
+
+    // A model and the terms, through the API (the garage's upload is tested elsewhere), then the race.
+    const token = await page.evaluate(() => localStorage.getItem('pitwall.token'));
+    const model = readFileSync(join(env.starters, 'starter-park-state.onnx'));
+    assert.equal((await api('POST', '/models?name=park', new Uint8Array(model), token)).status, 201);
+    assert.equal((await api('POST', '/me/terms', { accept: true }, token)).status, 200);
+    await page.goto(server.url + '/races/1');
+    await until(page, 'window.pitwallUi && window.pitwallUi.values["race.name"] === "Pitwall Demo Cup" && (window.pitwallUi.values.leaderboard || []).length >= 3',
+                'the demo race');
+    assert.equal(await page.title(), 'Pitwall Demo Cup · Pitwall');
+    const tree = await page.locator('#pw-a11y').ariaSnapshot();
+    assert.match(tree, /table "Leaderboard"/);
+    assert.match(tree, /row "1 demo-rapid [0-9.]+ s/);
+    assert.match(tree, /heading "Pitwall Demo Cup"/);
+
+    // One press is one entry, however fast the second press comes.
+    await press('race.model');
+    await press('race.model.park');
+    await press('race.submit', { twice: true });
+    await until(page, '(window.pitwallUi.values.submissions || []).length >= 1', 'the submission');
+    await page.waitForTimeout(2500);
+    assert.equal((await ui(page)).values.submissions.length, 1, 'a double press made one submission');
+    const mine = await api('GET', '/races/1/submissions', undefined, token);
+    assert.equal(mine.status, 200);
+    assert.equal((mine.body.submissions ?? mine.body).length, 1, 'the server counted one entry');
+    await until(page, '(window.pitwallUi.values.submissions || []).some((s) => s.status === "COMPLETED")', 'the evaluation', 60000);
+    assertOnScreen(await ui(page), device.viewport, 'race');
+    await shot(page, `devices-${device.name}-3-race`);
+
+    // An invitation link pasted into the races screen's field opens the invitation.
+    const created = await api('POST', '/races', { kind: 'COMMUNITY', name: `Club ${device.name}`, track_id: 'pitwall_park',
+                                                  closes_at: new Date(Date.now() + 7 * 864e5).toISOString().replace(/\.\d+Z$/, 'Z') }, token);
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    await press('nav.Races');
+    await paste('races.joinlink', created.body.invitation.url);
+    await page.keyboard.press('Enter');
+    await until(page, `window.pitwallUi.screen === "join" && window.pitwallUi.values["join.race"] === "Club ${device.name}"`, 'the invitation');
+    await shot(page, `devices-${device.name}-4-join`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}

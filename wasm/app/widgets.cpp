@@ -1,0 +1,57 @@
+// Controls the platform serves with real DOM elements (text fields), and the
+// accessible mirror each screen fills as it draws.
+#include <imgui.h>
+#include <imgui_internal.h>
+
+#include <algorithm>
+
+#include "../platform/dom.h"
+#include "state.h"
+
+namespace pw::web {
+
+bool TextField(AppState& s, const std::string& name, const char* label, std::string& value, const TextFieldOptions& o) {
+  // As wide as asked, but never wider than the room left beside its label (phones).
+  const float label_w = label[0] != '\0' ? ImGui::CalcTextSize(label).x + ImGui::GetStyle().ItemInnerSpacing.x : 0.0f;
+  const float w = std::max(s.Px(60), std::min(s.Px(o.width), ImGui::GetContentRegionAvail().x - label_w)), h = ImGui::GetFrameHeight();
+  const ImVec2 at = ImGui::GetCursorScreenPos();
+  // The field's place: ImGui draws its frame (seen while the page starts), the DOM input lies over it.
+  ImGui::InvisibleButton(("##field." + name).c_str(), ImVec2(w, h));
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  ImGui::GetWindowDrawList()->AddRectFilled(a, b, ImGui::GetColorU32(ImGuiCol_FrameBg), ImGui::GetStyle().FrameRounding);
+  Tag(s, name);
+  ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
+  ImGui::TextUnformatted(label);
+  // Only where it is wholly visible and nothing modal covers it.
+  const ImRect clip(ImGui::GetWindowDrawList()->GetClipRectMin(), ImGui::GetWindowDrawList()->GetClipRectMax());
+  if (!clip.Contains(ImRect(a, b)) || ImGui::GetTopMostPopupModal() != nullptr) return false;
+  DomField f;
+  f.id = name;
+  f.form = o.form;
+  f.label = label;
+  f.type = o.type;
+  f.autocomplete = o.autocomplete;
+  f.placeholder = o.placeholder;
+  f.max_length = o.max_length;
+  const float css = 1.0f / s.px_per_css;
+  f.x = at.x * css;
+  f.y = at.y * css;
+  f.w = w * css;
+  f.h = h * css;
+  f.font_px = ImGui::GetFontSize() * css;
+  return ShowDomField(f, value);
+}
+
+bool TakeSubmit(const std::string& form) { return TakeDomSubmit(form); }
+
+std::string& FormValue(AppState& s, const std::string& form, const std::string& field) { return s.forms[form][field]; }
+
+void A11yHeading(AppState& s, const std::string& text) { s.a11y.push_back({{"h", text}}); }
+void A11yText(AppState& s, const std::string& text) { s.a11y.push_back({{"p", text}}); }
+void A11yTable(AppState& s, const std::string& caption, const std::vector<std::string>& columns,
+               const std::vector<std::vector<std::string>>& rows) {
+  s.a11y.push_back({{"table", caption}, {"columns", columns}, {"rows", rows}});
+}
+void A11yStatus(AppState& s, const std::string& text) { s.a11y.push_back({{"status", text}}); }
+
+}  // namespace pw::web

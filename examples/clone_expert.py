@@ -46,6 +46,7 @@ def main():
     ap.add_argument("--episodes", type=int, default=12)
     ap.add_argument("--epochs", type=int, default=60)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--step-budget-ms", type=int, default=100, help="per-step inference budget of the check (the league's: 100)")
     args = ap.parse_args()
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
@@ -79,7 +80,7 @@ def main():
     print(f"{len(x)} samples, final loss {loss.item():.4f}", flush=True)
 
     pitwall.export_onnx(driver, env, args.out)
-    result = pitwall.evaluate(args.out, env.track)
+    result = pitwall.evaluate(args.out, env.track, step_budget_ms=args.step_budget_ms)
     laps = result["laps"]
     print("league evaluation: " + ", ".join(f"lap {l['lap']} {l['time_ms'] / 1000:.3f} s {l['status']}" for l in laps), flush=True)
     summary = {"model": args.out, "track": env.track.id, "samples": len(x), "complete_laps": result["score"]["complete_laps"],

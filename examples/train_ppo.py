@@ -89,6 +89,7 @@ def main():
     ap.add_argument("--keep-training", action="store_true",
                     help="go on to --total-steps after the first model that laps, keeping the fastest one")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--step-budget-ms", type=int, default=100, help="per-step inference budget of the checks (the league's: 100)")
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     args = ap.parse_args()
 
@@ -173,7 +174,7 @@ def main():
         if (args.eval_every and update % args.eval_every == 0) or last_update:
             candidate = args.out + ".candidate.onnx"
             pitwall.export_onnx(Exported(policy), env, candidate)
-            result = pitwall.evaluate(candidate, env.track, race_rules)
+            result = pitwall.evaluate(candidate, env.track, race_rules, step_budget_ms=args.step_budget_ms)
             laps = result["laps"]
             off = sum(l["off_track_count"] for l in laps)
             times = " ".join(f"{l['time_ms'] / 1000:.3f}" for l in laps)

@@ -45,11 +45,13 @@ def inspect(model, metadata=None):
     return _core.inspect_model(_read(model), meta)
 
 
-def evaluate(model, track="pitwall_park", rules=None, metadata=None):
+def evaluate(model, track="pitwall_park", rules=None, metadata=None, step_budget_ms=100):
     """Runs a model as the league evaluates it (the same gate, native ONNX Runtime, the same core):
-    returns its laps, score, fingerprint and end. `rules`: race rules JSON (defaults: the league's)."""
+    returns its laps, score, fingerprint and end. `rules`: race rules JSON (defaults: the league's).
+    `step_budget_ms`: the wall-clock time one inference may take (the league's default is 100 ms; a
+    busy machine may want more, since a step over it ends the run as a model error)."""
     meta = json.dumps(metadata) if isinstance(metadata, dict) else metadata
-    return _core.evaluate_model(_read(model), load_track(track), rules, meta)
+    return _core.evaluate_model(_read(model), load_track(track), rules, meta, int(step_budget_ms))
 
 
 def attach_metadata(onnx_path, metadata, out_path=None):

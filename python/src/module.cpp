@@ -321,7 +321,9 @@ PYBIND11_MODULE(_core, m) {
         py::arg("model"), py::arg("metadata") = py::none());
 
   m.def("evaluate_model",
-        [](const py::bytes& model, const std::shared_ptr<Track>& track, const py::object& rules, std::optional<std::string> metadata_json) {
+        [](const py::bytes& model, const std::shared_ptr<Track>& track, const py::object& rules, std::optional<std::string> metadata_json,
+           int64_t step_budget_ms) {
+          if (step_budget_ms < 1 || step_budget_ms > 10000) throw py::value_error("step_budget_ms must be 1..10000");
           const RaceRules race = rules.is_none() ? DefaultRaceRules() : Take(RulesFromJson(FromPython(rules)));
           const std::string bytes(model);
           const models::ModelReport report = models::InspectModel(bytes, metadata_json);
@@ -332,7 +334,7 @@ PYBIND11_MODULE(_core, m) {
           }
           Result<models::Evaluation> evaluated = [&] {
             py::gil_scoped_release release;
-            return models::EvaluateModel(*track, race, bytes, *report.metadata, models::kDefaultStepBudgetUs);
+            return models::EvaluateModel(*track, race, bytes, *report.metadata, step_budget_ms * 1000);
           }();
           if (!evaluated) throw py::value_error("ONNX Runtime cannot run the model: " + evaluated.error().message);
           json j = TrialResultJson(evaluated.value().result, race);
@@ -340,5 +342,6 @@ PYBIND11_MODULE(_core, m) {
           j["mean_inference_us"] = evaluated.value().mean_inference_us;
           return ToPython(j);
         },
-        py::arg("model"), py::arg("track"), py::arg("rules") = py::none(), py::arg("metadata") = py::none());
+        py::arg("model"), py::arg("track"), py::arg("rules") = py::none(), py::arg("metadata") = py::none(),
+        py::arg("step_budget_ms") = models::kDefaultStepBudgetUs / 1000);
 }

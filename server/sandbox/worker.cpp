@@ -46,6 +46,9 @@ namespace {
 int RunJob(const SandboxLimits& limits, int sandboxed_fd) {
   models::StartWatchdog();
   if (auto entered = EnterSandbox(limits); !entered) {
+    // Its worker died while this process was being made (killed while idle): nothing to report, and
+    // "the sandbox cannot be entered" would be wrong. The server sees the worker's pipe close.
+    if (getppid() == 1) return 0;
     // Said on the protocol: stderr may be a file this process can no longer write.
     WriteFrame(1, {{"type", "failed"}, {"kind", "sandbox"}, {"reason", entered.error().message}});
     return kExitNoSandbox;

@@ -1,4 +1,4 @@
-// Loaded by index.html (no inline scripts: the Content-Security-Policy allows none).
+// Loaded by app.html (no inline scripts: the Content-Security-Policy allows none).
 var Module = {
   canvas: document.getElementById('canvas'),
   onRuntimeInitialized: function () { document.getElementById('status').remove(); document.getElementById('canvas').focus(); },

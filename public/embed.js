@@ -14,8 +14,11 @@
   // The optional resizer: tell the embedding page (and only it) how tall we are.
   var parentOrigin = q.get('origin');
   if (!parentOrigin || !/^https?:\/\/[^\/?#]+$/.test(parentOrigin) || window.parent === window) return;
+  // The content's own height (not the document's scroll height, which never drops below the
+  // frame's current height: a frame made tall once could never shrink back).
   var post = function () {
-    window.parent.postMessage({ type: 'pitwall:height', height: document.documentElement.scrollHeight }, parentOrigin);
+    var height = Math.ceil(board.getBoundingClientRect().bottom + window.scrollY);
+    window.parent.postMessage({ type: 'pitwall:height', height: height }, parentOrigin);
   };
   board.addEventListener('pitwall-rendered', function () { setTimeout(post, 0); });
   window.addEventListener('message', function (e) {

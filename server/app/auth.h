@@ -21,6 +21,20 @@ bool VerifyPassword(const std::string& hash, const std::string& password);
 std::string NewToken(size_t bytes = 32);
 std::string Sha256Hex(const std::string& data);
 
+/// Secrets only the server can read back: XChaCha20-Poly1305 (libsodium's AEAD) under a
+/// 256-bit key kept in the data folder (sealing.key, mode 0600, made on first start).
+/// `bound_to` is authenticated with the text: a sealed value opens only for what it was sealed for.
+class Sealer {
+ public:
+  /// Loads the key, or makes one; the error says why neither worked.
+  static std::optional<Sealer> LoadOrCreate(const std::string& key_path, std::string& error);
+  std::string Seal(const std::string& plain, const std::string& bound_to) const;
+  std::optional<std::string> Open(const std::string& sealed, const std::string& bound_to) const;
+
+ private:
+  std::string key_;
+};
+
 struct Racer {
   int64_t id = 0;
   std::string alias;

@@ -128,6 +128,11 @@ const std::vector<const char*>& Migrations() {
       CREATE INDEX races_by_creator ON races(created_by, created_at);
       CREATE INDEX sessions_by_racer ON sessions(racer_id);
       )sql",
+      // 4: an invitation's token sealed for its organiser (auth.h's Sealer, bound to the race), so the
+      //    organiser can see the link again; looking a token up still goes by its hash
+      R"sql(
+      ALTER TABLE invitations ADD COLUMN token_sealed TEXT;  -- NULL for links made before: reset to see one
+      )sql",
   };
   return m;
 }

@@ -184,6 +184,19 @@ void InstallEdgePolicy(EdgeServer& http, League& league) {
   http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
     const std::string where = Printable(req.method, 16) + " " + Printable(req.path, 200);
+    // A person's browser asking for a page that is not there gets a page, not JSON.
+    const bool page = req.method == "GET" && req.path.rfind("/api/", 0) != 0 && req.get_header_value("Accept").find("text/html") != std::string::npos;
+    if (res.status == 404 && page) {
+      std::string path;
+      for (char c : Printable(req.path, 200)) path += c == '<' ? std::string("&lt;") : c == '>' ? std::string("&gt;") : c == '&' ? std::string("&amp;") : std::string(1, c);
+      res.set_content("<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                      "<title>Not found \u00b7 Pitwall</title><link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">"
+                      "<body style=\"font:15px/1.45 system-ui,sans-serif;background:#101418;color:#e8ecef;padding:24px\">"
+                      "<h1>Nothing here</h1><p>There is no page at <code>" + path + "</code>.</p>"
+                      "<p><a style=\"color:#e4572e\" href=\"/\">Go to the races</a></p></body></html>",
+                      "text/html; charset=utf-8");
+      return;
+    }
     if (res.status == 404) Problem(res, 404, "not-found", "Not found", "nothing at " + where);
     else if (res.status == 413) Problem(res, 413, "too-large", "Request too large", "the request body is over the server's limit");
     else if (res.status == 414) Problem(res, 414, "uri-too-long", "URI too long", "the request target is over the server's limit");

@@ -19,6 +19,11 @@ League::League(ServerConfig config) : config_(std::move(config)), guards_(config
 
 SQLite::Database& League::db() const { return ThreadConnection(db_path()); }
 
+bool League::OpenSealer(std::string& error) {
+  sealer_ = Sealer::LoadOrCreate(config_.data_dir + "/sealing.key", error);
+  return sealer_.has_value();
+}
+
 std::optional<RaceInfo> League::Race(int64_t race_id) {
   {
     std::lock_guard<std::mutex> lock(mu_);

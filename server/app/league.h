@@ -11,12 +11,14 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <semaphore>
 #include <string>
 #include <vector>
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include "auth.h"
 #include "events.h"
 #include "http_edge.h"
 #include "rate_limiter.h"
@@ -134,6 +136,13 @@ class League {
   Guards& guards() { return guards_; }
   /// The HTTP edge's connection figures (for /health); set by the server.
   std::function<EdgeStats()> edge_stats;
+  /// Seals what only the server may read back (invitation links for their organisers), with the
+  /// key in the data folder (made on first start). OpenSealer loads it; false says why not.
+  bool OpenSealer(std::string& error);
+  const Sealer& sealer() const {
+    if (!sealer_) throw std::logic_error("the server's sealing key is not loaded");
+    return *sealer_;
+  }
   /// A one-time token that makes a signed-in racer the first admin; "" once there is one.
   std::string admin_setup_token_hash;
   void WaitForWork(int ms);
@@ -141,6 +150,7 @@ class League {
   std::atomic<int> open_streams{0};
 
  private:
+  std::optional<Sealer> sealer_;
   ServerConfig config_;
   Guards guards_;
   EventBroker events_;

@@ -11,7 +11,9 @@
 
 namespace pw::server {
 
-json NewInvitation(SQLite::Database& db, int64_t race_id, int64_t expires_at, std::optional<int64_t> max_uses) {
+std::string SealedFor(int64_t race_id) { return "pitwall invitation for race " + std::to_string(race_id); }
+
+json NewInvitation(SQLite::Database& db, const Sealer& sealer, int64_t race_id, int64_t expires_at, std::optional<int64_t> max_uses) {
   const std::string token = NewToken(16);  // 128 bits from the CSPRNG
   const std::string hash = Sha256Hex(token);
   SQLite::Statement retire(db, "INSERT OR IGNORE INTO retired_invitations (token_hash, race_id, retired_at) "
@@ -19,14 +21,16 @@ json NewInvitation(SQLite::Database& db, int64_t race_id, int64_t expires_at, st
   retire.bind(1, NowMs());
   retire.bind(2, race_id);
   retire.exec();
-  SQLite::Statement up(db, "INSERT INTO invitations (race_id, token_hash, created_at, expires_at, max_uses, uses) VALUES (?, ?, ?, ?, ?, 0) "
+  SQLite::Statement up(db, "INSERT INTO invitations (race_id, token_hash, created_at, expires_at, max_uses, uses, token_sealed) "
+                           "VALUES (?, ?, ?, ?, ?, 0, ?) "
                            "ON CONFLICT (race_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at, "
-                           "expires_at = excluded.expires_at, max_uses = excluded.max_uses, uses = 0");
+                           "expires_at = excluded.expires_at, max_uses = excluded.max_uses, uses = 0, token_sealed = excluded.token_sealed");
   up.bind(1, race_id);
   up.bind(2, hash);
   up.bind(3, NowMs());
   up.bind(4, expires_at);
   if (max_uses) up.bind(5, *max_uses); else up.bind(5);
+  up.bind(6, sealer.Seal(token, SealedFor(race_id)));
   up.exec();
   return {{"url", "/join/" + token}, {"token", token}, {"expires_at", Rfc3339(expires_at)},
           {"max_uses", max_uses ? json(*max_uses) : json()}, {"uses", 0}};
@@ -139,14 +143,24 @@ void AddCommunityRoutes(Api& api) {
   api.Add("GET", "/api/v1/races/{race_id}/invitation", [&league, organiser_race](const httplib::Request& req, httplib::Response& res) {
     auto race = organiser_race(req, res);
     if (!race) return;
-    SQLite::Statement q(league.db(), "SELECT expires_at, max_uses, uses, created_at FROM invitations WHERE race_id = ?");
+    SQLite::Statement q(league.db(), "SELECT expires_at, max_uses, uses, created_at, token_sealed FROM invitations WHERE race_id = ?");
     q.bind(1, race->id);
     if (!q.executeStep()) return Problem(res, 404, "not-found", "No invitation", "this race has no invitation link; create one with POST");
     res.set_header("Referrer-Policy", "no-referrer");
-    WriteJson(res, 200, {{"expires_at", Rfc3339(q.getColumn(0).getInt64())},
-                         {"max_uses", q.getColumn(1).isNull() ? json() : json(q.getColumn(1).getInt64())},
-                         {"uses", q.getColumn(2).getInt64()}, {"created_at", Rfc3339(q.getColumn(3).getInt64())},
-                         {"note", "only the link's hash is stored: reset it to get a link to share again"}});
+    res.set_header("Cache-Control", "no-store");
+    json out = {{"expires_at", Rfc3339(q.getColumn(0).getInt64())},
+                {"max_uses", q.getColumn(1).isNull() ? json() : json(q.getColumn(1).getInt64())},
+                {"uses", q.getColumn(2).getInt64()}, {"created_at", Rfc3339(q.getColumn(3).getInt64())}};
+    // The link itself, opened from its sealed copy (only this server's key opens it, only for this race).
+    const std::optional<std::string> token =
+        q.getColumn(4).isNull() ? std::nullopt : league.sealer().Open(q.getColumn(4).getString(), SealedFor(race->id));
+    if (token) {
+      out["url"] = "/join/" + *token;
+      out["token"] = *token;
+    } else {
+      out["note"] = "this link was made before links were kept for their organisers (or with another server key): reset it to get one to share";
+    }
+    WriteJson(res, 200, out);
   });
 
   api.Add("POST", "/api/v1/races/{race_id}/invitation", [&league, organiser_race](const httplib::Request& req, httplib::Response& res) {
@@ -161,7 +175,7 @@ void AddCommunityRoutes(Api& api) {
     if (!f.errors.empty()) return Problem(res, 422, "validation", "Invalid invitation", "the invitation was not reset", f.errors);
     SQLite::Database& db = league.db();
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    const json inv = NewInvitation(db, race->id, expires.value_or(race->closes_at), max_uses);
+    const json inv = NewInvitation(db, league.sealer(), race->id, expires.value_or(race->closes_at), max_uses);
     tx.commit();
     res.set_header("Referrer-Policy", "no-referrer");
     WriteJson(res, 201, inv);

@@ -91,35 +91,40 @@ std::shared_ptr<const json> Board(League& league, BoardCache& cache, int64_t rac
     auto it = cache.boards.find(race_id);
     if (it != cache.boards.end() && it->second.first == revision) return it->second.second;
   }
-  SQLite::Statement q(league.db(),
-                      "SELECT r.alias, s.id, s.ranking_ms, s.best_lap_ms, s.best_average_ms, s.total_ms, s.off_track_count, s.created_at, "
-                      "(SELECT COUNT(*) FROM submissions c WHERE c.race_id = l.race_id AND c.racer_id = l.racer_id AND c.status != 'CANCELLED') "
-                      "FROM leaderboard l JOIN submissions s ON s.id = l.submission_id JOIN racers r ON r.id = l.racer_id "
-                      "WHERE l.race_id = ? ORDER BY l.ranking_ms, l.submission_id");
-  q.bind(1, race_id);
-  auto entries = std::make_shared<json>(json::array());
-  int64_t leader = 0;
-  while (q.executeStep()) {
-    const int64_t ranking = q.getColumn(2).getInt64();
-    if (entries->empty()) leader = ranking;
-    entries->push_back({{"rank", static_cast<int>(entries->size()) + 1},
-                        {"alias", q.getColumn(0).getString()},
-                        {"submission_id", q.getColumn(1).getInt64()},
-                        {"ranking_ms", ranking},
-                        {"best_lap_ms", q.getColumn(3).getInt64()},
-                        {"average_lap_ms", q.getColumn(4).getInt64()},
-                        {"total_ms", q.getColumn(5).getInt64()},
-                        {"off_track_count", q.getColumn(6).getInt()},
-                        {"submissions", q.getColumn(8).getInt()},
-                        {"gap_ms", ranking - leader},
-                        {"submitted_at", Rfc3339(q.getColumn(7).getInt64())}});
-  }
+  auto entries = std::make_shared<const json>(LeaderboardEntries(league, race_id));
   std::lock_guard<std::mutex> lock(cache.mu);
   cache.boards[race_id] = {revision, entries};
   return entries;
 }
 
 }  // namespace
+
+json LeaderboardEntries(League& league, int64_t race_id) {
+  SQLite::Statement q(league.db(),
+                      "SELECT r.alias, s.id, s.ranking_ms, s.best_lap_ms, s.best_average_ms, s.total_ms, s.off_track_count, s.created_at, "
+                      "(SELECT COUNT(*) FROM submissions c WHERE c.race_id = l.race_id AND c.racer_id = l.racer_id AND c.status != 'CANCELLED') "
+                      "FROM leaderboard l JOIN submissions s ON s.id = l.submission_id JOIN racers r ON r.id = l.racer_id "
+                      "WHERE l.race_id = ? ORDER BY l.ranking_ms, l.submission_id");
+  q.bind(1, race_id);
+  json entries = json::array();
+  int64_t leader = 0;
+  while (q.executeStep()) {
+    const int64_t ranking = q.getColumn(2).getInt64();
+    if (entries.empty()) leader = ranking;
+    entries.push_back({{"rank", static_cast<int>(entries.size()) + 1},
+                       {"alias", q.getColumn(0).getString()},
+                       {"submission_id", q.getColumn(1).getInt64()},
+                       {"ranking_ms", ranking},
+                       {"best_lap_ms", q.getColumn(3).getInt64()},
+                       {"average_lap_ms", q.getColumn(4).getInt64()},
+                       {"total_ms", q.getColumn(5).getInt64()},
+                       {"off_track_count", q.getColumn(6).getInt()},
+                       {"submissions", q.getColumn(8).getInt()},
+                       {"gap_ms", ranking - leader},
+                       {"submitted_at", Rfc3339(q.getColumn(7).getInt64())}});
+  }
+  return entries;
+}
 
 RaceSettings ReadRaceSettings(FieldReader& f, bool community) {
   RaceSettings s;
@@ -281,7 +286,7 @@ void AddRaceRoutes(Api& api) {
     const int64_t id = ins.getColumn(0).getInt64();
     ins.reset();
     std::optional<json> invitation;
-    if (kind == "COMMUNITY") invitation = NewInvitation(db, id, *settings.closes_at, invite_uses);
+    if (kind == "COMMUNITY") invitation = NewInvitation(db, league.sealer(), id, *settings.closes_at, invite_uses);
     tx.commit();
     json out = RaceJson(*league.Race(id));
     if (invitation) out["invitation"] = *invitation;

@@ -17,6 +17,7 @@
 #include "edge_policy.h"
 #include "evaluator.h"
 #include "http_edge.h"
+#include "race_settings.h"
 #include "seed.h"
 
 namespace pw::server {
@@ -83,18 +84,25 @@ void InstallHttp(EdgeServer& http, Api& api) {
   const ServerConfig& config = league.config();
   InstallEdgePolicy(http, league);
   AddAllRoutes(api);
-  // The browser app's routes all load its shell; invitation pages must never
-  // leak the link's token in a Referer header.
-  const std::string shell = config.public_dir + "/index.html";
-  auto serve_shell = [shell](const httplib::Request& req, httplib::Response& res) {
+  // The browser app's routes all load its shell (public/app.html; not index.html, which the static
+  // mount would serve at "/" without the no-JavaScript content); invitation pages must never leak
+  // the link's token in a Referer header.
+  const std::string shell = config.public_dir + "/app.html";
+  auto serve_shell = [shell, &league](const httplib::Request& req, httplib::Response& res) {
     std::ifstream in(shell, std::ios::binary);
     std::ostringstream page;
     page << in.rdbuf();
-    if (page.str().empty()) return Problem(res, 404, "not-found", "No app", "this server has no public/index.html");
+    std::string html = page.str();
+    if (html.empty()) return Problem(res, 404, "not-found", "No app", "this server has no public/app.html");
     if (req.path.rfind("/join/", 0) == 0) res.set_header("Referrer-Policy", "no-referrer");
+    // Without JavaScript the page still shows what was asked for (races, a leaderboard).
+    const std::string marker = "<!--pitwall:nojs-->";
+    if (const size_t at = html.find(marker); at != std::string::npos) html.replace(at, marker.size(), NoScriptHtml(league, req.path));
     res.set_header("Cache-Control", "no-cache");
-    res.set_content(page.str(), "text/html; charset=utf-8");
+    res.set_content(html, "text/html; charset=utf-8");
   };
+  http.Get("/", serve_shell);
+  http.Get("/races", serve_shell);
   http.Get(R"(/join/[A-Za-z0-9_-]*)", serve_shell);
   // The iframe form of the embeddable leaderboard: only for leaderboards anyone may see.
   const std::string embed_page = config.public_dir + "/embed.html";
@@ -144,6 +152,13 @@ int RunServer(const ServerConfig& given) {
   InitCrypto();
   TuneProcess();
   League league(config);
+  {
+    std::string error;
+    if (!league.OpenSealer(error)) {
+      std::fprintf(stderr, "pitwall serve: %s\n", error.c_str());
+      return 2;
+    }
+  }
   {
     SQLite::Database& db = league.db();
     const int version = Migrate(db);

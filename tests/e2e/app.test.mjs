@@ -113,11 +113,37 @@ test('an organiser creates a community race and a second racer joins by its link
   assert.ok(!racer.url().includes('/join/'), 'the link is gone from the address bar');
   await shot(racer, '11-joined');
 
-  // The organiser sees who joined.
+  // The organiser comes back later: the race shows the same link, to copy again, and who joined.
+  await org.goto(server.url + '/races');
+  await click(org, 'nav.Organiser');
   await click(org, 'organiser.race.Thursday Club');
   await until(org, '(window.pitwallUi.values["organiser.participants"] || []).includes("second racer")', 'the participant list');
   assert.equal((await ui(org)).values['organiser.uses'], 1);
+  await until(org, `window.pitwallUi.values["organiser.link"] === ${JSON.stringify(link)}`, 'the same link again');
+  await org.evaluate(() => { window.pitwallClipboard = null; });
+  await click(org, 'organiser.copy');
+  assert.equal(await org.evaluate(() => window.pitwallClipboard), link);
+  await until(org, 'window.pitwallUi.values["organiser.copy.copied"] === true', 'the Copied feedback');
   await shot(org, '12-participants');
+
+  // Resetting asks first, away from the pointer; keeping the old link keeps it.
+  await click(org, 'organiser.reset');
+  await until(org, 'window.pitwallUi.items["organiser.reset.confirm.no"]', 'the confirmation');
+  const pointer = (await ui(org)).items['organiser.reset'];
+  for (const b of ['organiser.reset.confirm.no', 'organiser.reset.confirm.yes']) {
+    const r = (await ui(org)).items[b];
+    const under = pointer.x + pointer.w / 2 >= r.x && pointer.x + pointer.w / 2 <= r.x + r.w && pointer.y + pointer.h / 2 >= r.y && pointer.y + pointer.h / 2 <= r.y + r.h;
+    assert.ok(!under, `${b} opened under the pointer`);
+  }
+  await shot(org, '12b-reset-confirm');
+  await click(org, 'organiser.reset.confirm.no');
+  await until(org, '!window.pitwallUi.items["organiser.reset.confirm.no"]', 'the confirmation to close');
+  assert.equal((await ui(org)).values['organiser.link'], link);
+
+  // The leaderboard can be made public from the app.
+  assert.equal((await ui(org)).values['organiser.visibility'], 'participants');
+  await click(org, 'organiser.visibility');
+  await until(org, 'window.pitwallUi.values["organiser.visibility"] === "public"', 'the leaderboard made public');
   await orgContext.close();
   await racerContext.close();
 });

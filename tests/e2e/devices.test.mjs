@@ -147,3 +147,25 @@ for (const device of devices) {
     await context.close();
   });
 }
+
+test('without JavaScript the page shows the races and a leaderboard, and unknown pages are pages', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(server.url + '/');
+  assert.equal(await page.isVisible('#status'), false, 'no endless "Loading" without JavaScript');
+  assert.equal(await page.textContent('.nojs a[href="/races/1"]'), 'Pitwall Demo Cup');
+  await page.click('.nojs a[href="/races/1"]');
+  assert.match(page.url(), /\/races\/1$/);
+  const rows = await page.$$eval('.nojs table tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  assert.ok(rows.length >= 3, JSON.stringify(rows));
+  assert.equal(rows[0][1], 'demo-rapid');
+  assert.match(rows[0][2], /^\d+\.\d{3} s$/);
+  assert.equal(await page.getAttribute('link[rel="icon"]', 'href'), '/favicon.svg');
+  await shot(page, 'devices-nojs-race');
+  const missing = await page.goto(server.url + '/no/such/page');
+  assert.equal(missing.status(), 404);
+  assert.match(missing.headers()['content-type'], /^text\/html/);
+  assert.match(await page.textContent('h1'), /Nothing here/);
+  assert.equal((await fetch(server.url + '/favicon.svg')).status, 200);
+  await context.close();
+});

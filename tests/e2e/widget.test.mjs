@@ -104,6 +104,11 @@ test('all three forms render on another origin, live and escaped', async () => {
   await page.waitForFunction(() => parseInt(document.getElementById('frame').style.height, 10) > 100, null, { timeout: 20000 });
   const inFrame = await frame.locator('pitwall-leaderboard').evaluate((el) => [...el.shadowRoot.querySelectorAll('td.alias')].map((td) => td.textContent));
   assert.deepEqual(inFrame, [HOSTILE]);
+  // ... and shrunk too: a frame made too tall comes back to its content's height.
+  const fitted = parseInt(await page.evaluate(() => document.getElementById('frame').style.height), 10);
+  await page.evaluate(() => { document.getElementById('frame').style.height = '900px'; });
+  await page.evaluate(() => document.getElementById('frame').contentWindow.postMessage({ type: 'pitwall:ask-height' }, '*'));
+  await page.waitForFunction((h) => parseInt(document.getElementById('frame').style.height, 10) <= h + 2, fitted, { timeout: 10000 });
 
   // The badge.
   await page.waitForFunction(() => document.getElementById('badge').textContent.includes('P1'), null, { timeout: 10000 });

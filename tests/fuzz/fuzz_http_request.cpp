@@ -66,6 +66,8 @@ struct Fixture {
     config.stream_lifetime_s = 0;  // a live stream says hello and ends: no waiting in a fuzzer
     InitCrypto();
     league = std::make_unique<League>(config);
+    std::string error;
+    if (!league->OpenSealer(error)) throw std::runtime_error(error);
     Migrate(league->db());
     http = std::make_unique<FuzzServer>(EdgeLimits{});
     api = std::make_unique<Api>(*http, *league);

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sys/stat.h>
 #include <sodium.h>
 
 #include <cmath>
@@ -86,6 +87,50 @@ TEST_F(Community, AnyRacerCreatesOneWithALinkWhoseHashAloneIsStored) {
   ApiClient anon(*server_);
   for (const auto& listed : json::parse(anon.Get("/api/v1/races")->body)["races"]) EXPECT_NE(listed["id"], race["id"]);
   EXPECT_EQ(json::parse(org.Get("/api/v1/me/races")->body)["races"][0]["id"], race["id"]);
+}
+
+// The organiser can see the link again whenever they open the race: the token is stored sealed
+// with the server's key (bound to its race) beside its hash; nobody else gets it, a sealed copy
+// moved to another race opens nothing, and a reset gives a new link and seals that.
+TEST_F(Community, TheOrganiserAloneSeesTheSameLinkAgain) {
+  ApiClient org(*server_), other(*server_);
+  org.SignUp("link-keeper");
+  other.SignUp("link-seeker");
+  const auto create = [&](const std::string& name) {
+    auto r = org.Post("/api/v1/races", {{"kind", "COMMUNITY"}, {"name", name}, {"track_id", "pitwall_park"}, {"closes_at", "2099-01-01T00:00:00Z"}});
+    EXPECT_EQ(r->status, 201) << r->body;
+    return json::parse(r->body);
+  };
+  const json race = create("Kept link"), second = create("Second club");
+  const std::string path = "/api/v1/races/" + race["id"].dump() + "/invitation";
+  auto again = org.Get(path);
+  ASSERT_EQ(again->status, 200) << again->body;
+  EXPECT_EQ(json::parse(again->body)["url"], race["invitation"]["url"]);
+  EXPECT_EQ(again->get_header_value("Cache-Control"), "no-store");
+  EXPECT_EQ(other.Get(path)->status, 404) << "a stranger learns nothing, not even that the race exists";
+
+  SQLite::Database db = OpenLeagueDb(server_->data_dir(), /*writable=*/true);
+  const std::string sealed = db.execAndGet("SELECT token_sealed FROM invitations WHERE race_id = " + race["id"].dump()).getString();
+  EXPECT_EQ(sealed.find(race["invitation"]["token"].get<std::string>()), std::string::npos) << "the token is not stored readable";
+  EXPECT_EQ(sealed.rfind("v1.", 0), 0u);
+  // The sealed copy is bound to its race: moved to another race it opens nothing.
+  db.exec("UPDATE invitations SET token_sealed = '" + sealed + "' WHERE race_id = " + second["id"].dump());
+  const json moved = json::parse(org.Get("/api/v1/races/" + second["id"].dump() + "/invitation")->body);
+  EXPECT_FALSE(moved.contains("url")) << moved.dump();
+  EXPECT_NE(moved.value("note", std::string()).find("reset it"), std::string::npos);
+
+  // Reset: a new link, and that is the one shown from then on; the old one says it was reset.
+  auto reset = org.Post(path, json::object());
+  ASSERT_EQ(reset->status, 201);
+  const std::string fresh = json::parse(reset->body)["url"];
+  EXPECT_NE(fresh, race["invitation"]["url"]);
+  EXPECT_EQ(json::parse(org.Get(path)->body)["url"], fresh);
+  EXPECT_EQ(other.Get("/api/v1/invitations/" + race["invitation"]["token"].get<std::string>())->status, 410);
+  // The key lives in the data folder, readable by the server's user alone.
+  struct stat st{};
+  ASSERT_EQ(::stat((server_->data_dir() + "/sealing.key").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_EQ(st.st_size, 32);
 }
 
 TEST_F(Community, OrganisersMayUploadTheirOwnTrack) {

@@ -173,6 +173,21 @@ void PollRace(AppState& s, int64_t race_id) {
     });
 }
 
+const char* TimingLabel(TimingMethod method) {
+  switch (method) {
+    case TimingMethod::kBestLap: return "best lap";
+    case TimingMethod::kAverageLap: return "best average";
+    case TimingMethod::kTotalTime: return "total time";
+  }
+  return "?";
+}
+
+std::string TrackName(const AppState& s, const std::string& id) {
+  for (const auto& t : s.tracks)
+    if (t.value("id", std::string()) == id) return t.value("name", id);
+  return id;
+}
+
 RaceRules RulesOf(const json& race) {
   RaceRules r = DefaultRaceRules();
   ParseTimingMethod(race.value("timing_method", std::string("BEST_LAP_TIME")), r.timing);

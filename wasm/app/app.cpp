@@ -71,6 +71,7 @@ void App::Route(const std::string& path) {
     s_.join_token = path.substr(6);
     return Go(s_, Screen::kJoin);
   }
+  if (path == "/races") return Go(s_, Screen::kRaces);
   if (path == "/garage") return Go(s_, Screen::kGarage);
   if (path == "/organiser") return Go(s_, Screen::kOrganiser);
   if (path == "/account") return Go(s_, Screen::kAccount);

@@ -105,12 +105,15 @@ void DrawGarage(AppState& s) {
       }
       Tag(s, "garage.rename." + name);
       ImGui::SameLine();
-      if (ImGui::SmallButton(("Delete##" + std::to_string(id)).c_str()))
+      if (ImGui::SmallButton(("Delete##" + std::to_string(id)).c_str())) OpenConfirm(s, "garage.delete.confirm." + std::to_string(id));
+      Tag(s, "garage.delete." + name);
+      if (Confirm(s, "garage.delete.confirm." + std::to_string(id),
+                  "Delete the model \"" + name + "\"? Its submissions and their places on leaderboards stay; you cannot submit it again.",
+                  "Delete the model", "Keep it"))
         ApiCall(s, "DELETE", "/models/" + std::to_string(id), nullptr, [&s](const ApiResult& r) {
           if (!r.ok()) return ShowError(s, "Delete: " + r.problem);
           RefreshModels(s);
         });
-      Tag(s, "garage.delete." + name);
     }
     ImGui::EndTable();
   }
@@ -138,9 +141,10 @@ void DrawGarage(AppState& s) {
   Tag(s, "garage.trymodel");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(s.Px(180));
-  if (ImGui::BeginCombo("##trytrack", track.c_str())) {
+  if (ImGui::BeginCombo("##trytrack", TrackName(s, track).c_str())) {
     for (const auto& t : s.tracks) {
-      if (ImGui::Selectable(t["id"].get<std::string>().c_str(), t["id"] == track)) track = t["id"];
+      if (ImGui::Selectable((t.value("name", t["id"].get<std::string>()) + "##" + t["id"].get<std::string>()).c_str(), t["id"] == track))
+        track = t["id"];
       Tag(s, "garage.trytrack." + t["id"].get<std::string>());
     }
     ImGui::EndCombo();

@@ -25,13 +25,15 @@ struct Manage {
   int64_t race = 0;
   json invitation;
   json participants = json::array();
-  std::string link;  ///< known only right after creating or resetting
+  std::string link;  ///< the link (the server keeps it sealed for its organiser)
 };
 
 void LoadManage(AppState& s, Manage& m) {
   const std::string base = "/races/" + std::to_string(m.race);
   ApiCall(s, "GET", base + "/invitation", nullptr, [&m](const ApiResult& r) {
-    if (r.ok()) m.invitation = r.body;
+    if (!r.ok()) return;
+    m.invitation = r.body;
+    if (r.body.contains("url")) m.link = r.body["url"];
   });
   ApiCall(s, "GET", base + "/participants", nullptr, [&m](const ApiResult& r) {
     if (r.ok()) m.participants = r.body["participants"];
@@ -46,9 +48,9 @@ void InvitationLink(AppState& s, const std::string& link) {
   ImGui::SameLine();
   ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.4f, 1), "%s", url.c_str());
   ImGui::SameLine();
-  if (ImGui::SmallButton("Copy")) CopyToClipboard(url);
-  Tag(s, "organiser.copy");
+  CopyButton(s, "organiser.copy", url);
   ShowValue(s, "organiser.link", url);
+  A11yText(s, "Invitation link: " + url);
 }
 
 }  // namespace
@@ -71,17 +73,19 @@ void DrawOrganiser(AppState& s) {
     TextField(s, "organiser.name", "Name", name, {"", "text", "off", "", 300, 80});
     TextField(s, "organiser.description", "Description", description, {"", "text", "off", "", 300, 2000});
     ImGui::SetNextItemWidth(s.Px(200));
-    if (ImGui::BeginCombo("Track", track.c_str())) {
+    if (ImGui::BeginCombo("Track", TrackName(s, track).c_str())) {
       for (const auto& t : s.tracks) {
-        if (ImGui::Selectable(t["id"].get<std::string>().c_str(), t["id"] == track)) track = t["id"];
+        if (ImGui::Selectable((t.value("name", t["id"].get<std::string>()) + "##" + t["id"].get<std::string>()).c_str(), t["id"] == track))
+        track = t["id"];
         Tag(s, "organiser.track." + t["id"].get<std::string>());
       }
       ImGui::EndCombo();
     }
     Tag(s, "organiser.track");
-    const char* timings[] = {"BEST_LAP_TIME", "AVG_LAP_TIME", "TOTAL_TIME"};
+    const TimingMethod methods[] = {TimingMethod::kBestLap, TimingMethod::kAverageLap, TimingMethod::kTotalTime};
+    const char* labels[] = {TimingLabel(methods[0]), TimingLabel(methods[1]), TimingLabel(methods[2])};
     ImGui::SetNextItemWidth(s.Px(200));
-    ImGui::Combo("Timing", &timing, timings, 3);
+    ImGui::Combo("Ranked on", &timing, labels, 3);
     ImGui::SetNextItemWidth(s.Px(200));
     ImGui::SliderInt("Laps", &laps, 1, 10);
     ImGui::SetNextItemWidth(s.Px(200));
@@ -93,7 +97,7 @@ void DrawOrganiser(AppState& s) {
     ImGui::Checkbox("Public leaderboard (for embedding on other sites)", &public_board);
     if (ImGui::Button("Create race")) {
       json body = {{"kind", "COMMUNITY"}, {"name", name}, {"description", description}, {"track_id", track},
-                   {"timing_method", timings[timing]}, {"laps", laps}, {"min_laps", timing == 2 ? laps : min_laps},
+                   {"timing_method", ToString(methods[timing])}, {"laps", laps}, {"min_laps", timing == 2 ? laps : min_laps},
                    {"closes_at", InDays(days)}, {"visibility", public_board ? "public" : "participants"}};
       if (max_uses > 0) body["invitation"] = {{"max_uses", max_uses}};
       ApiCall(s, "POST", "/races", body, [&s](const ApiResult& r) {
@@ -133,20 +137,26 @@ void DrawOrganiser(AppState& s) {
   const json& race = s.race_detail[manage.race];
   if (race.is_object() && race.contains("name")) ImGui::Text("%s: %s", race["name"].get<std::string>().c_str(), race["status"].get<std::string>().c_str());
   InvitationLink(s, manage.link);
+  if (manage.link.empty() && manage.invitation.is_object() && manage.invitation.contains("note"))
+    ImGui::TextDisabled("This link was made before links were kept for organisers: reset it to get one to share.");
   if (manage.invitation.is_object()) {
     ImGui::TextDisabled("The link expires %s; used %lld time(s)%s.", ShortTime(manage.invitation["expires_at"]).c_str(),
                         static_cast<long long>(manage.invitation["uses"].get<int64_t>()),
                         manage.invitation["max_uses"].is_null() ? "" : (" of " + manage.invitation["max_uses"].dump()).c_str());
     ShowValue(s, "organiser.uses", manage.invitation["uses"]);
   }
-  if (ImGui::Button("Reset the link")) {
+  if (ImGui::Button("Reset the link")) OpenConfirm(s, "organiser.reset.confirm");
+  Tag(s, "organiser.reset");
+  if (Confirm(s, "organiser.reset.confirm",
+              "Reset the invitation link? The old link stops working at once: anyone who has it but has not joined yet will "
+              "need the new one. People who already joined stay in the race.",
+              "Reset the link", "Keep the old link")) {
     ApiCall(s, "POST", base + "/invitation", json::object(), [&s](const ApiResult& r) {
       if (!r.ok()) return ShowError(s, r.problem);
       manage.link = r.body["url"];
       LoadManage(s, manage);
     });
   }
-  Tag(s, "organiser.reset");
   ImGui::SameLine();
   if (ImGui::Button("Close the race now")) {
     ApiCall(s, "PATCH", base, json{{"closes_at", InDays(0.0002)}}, [&s](const ApiResult& r) {
@@ -175,22 +185,27 @@ void DrawOrganiser(AppState& s) {
   }
   Tag(s, "organiser.extend");
   ImGui::SameLine();
-  if (ImGui::Button("Delete the race")) ImGui::OpenPopup("Delete race?");
+  if (ImGui::Button("Delete the race")) OpenConfirm(s, "organiser.delete.confirm");
   Tag(s, "organiser.delete");
-  if (ImGui::BeginPopupModal("Delete race?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
-    ImGui::TextUnformatted("Delete the race, its leaderboard and every submission to it?");
-    if (ImGui::Button("Delete")) {
-      ApiCall(s, "DELETE", base, nullptr, [&s](const ApiResult& r) {
+  if (Confirm(s, "organiser.delete.confirm", "Delete the race, its leaderboard and every submission to it? This cannot be undone.",
+              "Delete the race", "Keep it")) {
+    ApiCall(s, "DELETE", base, nullptr, [&s](const ApiResult& r) {
+      if (!r.ok()) return ShowError(s, r.problem);
+      manage = Manage{};
+      RefreshRaces(s);
+    });
+  }
+  // Who sees the leaderboard: participants only, or anyone (and other sites, embedded).
+  if (race.is_object() && race.contains("visibility")) {
+    bool public_board_now = race["visibility"] == "public";
+    if (ImGui::Checkbox("Public leaderboard: anyone can see it, and other sites can embed it", &public_board_now)) {
+      ApiCall(s, "PATCH", base, json{{"visibility", public_board_now ? "public" : "participants"}}, [&s](const ApiResult& r) {
         if (!r.ok()) return ShowError(s, r.problem);
-        manage = Manage{};
-        RefreshRaces(s);
+        s.race_detail[manage.race] = r.body;
       });
-      ImGui::CloseCurrentPopup();
     }
-    Tag(s, "organiser.delete.confirm");
-    ImGui::SameLine();
-    if (ImGui::Button("Keep it")) ImGui::CloseCurrentPopup();
-    ImGui::EndPopup();
+    Tag(s, "organiser.visibility");
+    ShowValue(s, "organiser.visibility", race["visibility"]);
   }
 
   ImGui::Spacing();

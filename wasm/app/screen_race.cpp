@@ -210,13 +210,12 @@ void EmbedSnippets(AppState& s, const json& race) {
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextDisabled("%s", snippets[i][1].c_str());
     ImGui::PopTextWrapPos();
-    if (ImGui::SmallButton(("Copy##embed" + std::to_string(i)).c_str())) CopyToClipboard(snippets[i][1]);
-    Tag(s, "race.embed." + std::to_string(i));
+    CopyButton(s, "race.embed." + std::to_string(i), snippets[i][1]);
   }
 }
 
 void Comparison(AppState& s) {
-  if (!s.compare_trial) return;
+  if (!s.compare_trial || s.compare_race != s.race_id) return;  // a comparison belongs to its race's page
   TrialRun& run = *s.compare_trial;
   ImGui::Separator();
   ImGui::Text("Submission %lld: the server's laps beside this browser's run of the same model", static_cast<long long>(s.compare_submission));
@@ -292,8 +291,10 @@ void DrawRace(AppState& s) {
   const float left = narrow ? ImGui::GetContentRegionAvail().x : std::min(s.Px(560.0f), ImGui::GetContentRegionAvail().x * 0.45f);
   if (!narrow) ImGui::BeginChild("race.track", ImVec2(left, 0), false);
   if (s.race_tracks.count(rid)) {
-    DrawTrack("##racetrack", *s.race_tracks[rid], s.views["race" + std::to_string(rid)], ImVec2(left, left * 0.75f), true);
+    TrackView& view = s.views["race" + std::to_string(rid)];
+    DrawTrack("##racetrack", *s.race_tracks[rid], view, ImVec2(left, left * 0.75f), true);
     Tag(s, "race.track");
+    ResetViewButton("race", view);
     ImGui::PushTextWrapPos(left);
     ImGui::TextDisabled("%s", s.touch ? "Pinch to zoom, drag to pan. Chequered: the start line; orange arrow: direction of travel."
                                       : "Wheel to zoom, drag to pan. Chequered: the start line; orange arrow: direction of travel.");
@@ -412,6 +413,7 @@ void DrawRace(AppState& s) {
           const std::string label = "Check in browser##" + sub["id"].dump();
           if (ImGui::SmallButton(label.c_str())) {
             s.compare_submission = sub["id"];
+            s.compare_race = rid;
             s.compare_server_laps = sub["laps"];
             s.compare_trial = StartTrialRun(s, sub["model_id"], s.race_tracks[rid], RulesOf(race));
           }

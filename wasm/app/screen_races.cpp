@@ -43,7 +43,7 @@ void RaceTable(AppState& s, const char* id, const json& races) {
     if (ImGui::Selectable(label.c_str(), false, ImGuiSelectableFlags_SpanAllColumns)) Go(s, Screen::kRace, rid);
     Tag(s, "race." + race["name"].get<std::string>());
     ImGui::TextDisabled("%s, %.1f m, %s, %d laps", race["track"]["name"].get<std::string>().c_str(), race["track"]["length_m"].get<double>(),
-                        race["timing_method"].get<std::string>().c_str(), race["laps"].get<int>());
+                        TimingLabel(RulesOf(race).timing), race["laps"].get<int>());
     if (race["kind"] == "COMMUNITY") ImGui::TextDisabled("community race%s", race.value("organiser", false) ? " (you organise it)" : "");
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(race["status"].get<std::string>().c_str());

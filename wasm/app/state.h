@@ -96,6 +96,7 @@ struct AppState {
   std::unique_ptr<TrialRun> garage_trial;
   std::unique_ptr<TrialRun> compare_trial;
   int64_t compare_submission = 0;
+  int64_t compare_race = 0;  ///< the race whose page shows the comparison
   json compare_server_laps;
   std::vector<std::unique_ptr<ReplayRun>> watch;  ///< one run, or two in ghost mode
   int64_t watch_race = 0;
@@ -121,6 +122,7 @@ struct AppState {
   std::map<int64_t, std::string> submitted_note; ///< race -> what the last submission said
   bool touch = false;                            ///< a touch screen (coarse pointer): bigger targets, touch words
   bool narrow = false;                           ///< under 700 CSS pixels wide: one column
+  std::map<std::string, double> copied_until;   ///< Copy buttons' "Copied", by name
   std::vector<double> wake_at;     ///< moments a screen needs a frame at (feedback that expires)
 
   // Test probe: rectangles of named widgets and values shown, published each frame.
@@ -164,6 +166,13 @@ struct TextFieldOptions {
 };
 /// A labelled text field at the cursor; `name` names it for the probe and the DOM. True when edited.
 bool TextField(AppState& s, const std::string& name, const char* label, std::string& value, const TextFieldOptions& options = {});
+/// A small "Copy" button that copies `text` and says "Copied" for two seconds.
+void CopyButton(AppState& s, const std::string& name, const std::string& text);
+/// A confirmation: call OpenConfirm(id) on the action's button, then Confirm every frame; true once
+/// when the person confirms. The dialog opens away from the pointer, the safe choice first, so a
+/// second click where the first one was does nothing.
+void OpenConfirm(AppState& s, const std::string& id);
+bool Confirm(AppState& s, const std::string& id, const std::string& question, const char* yes, const char* no = "Cancel");
 /// True once after Enter in one of the form's fields.
 bool TakeSubmit(const std::string& form);
 /// The form's field value (kept in AppState, so sign-out can clear it).
@@ -199,6 +208,10 @@ RaceRules RulesOf(const json& race);
 
 // formatting
 std::string Secs(int64_t ms);
+/// How a timing method reads to a person ("best lap", ...); the API's names come from the core.
+const char* TimingLabel(TimingMethod method);
+/// A built-in track's display name from its id (the id itself when unknown).
+std::string TrackName(const AppState& s, const std::string& id);
 std::string ShortTime(const std::string& rfc3339);
 
 }  // namespace pw::web

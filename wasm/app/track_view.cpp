@@ -1,5 +1,7 @@
 #include "track_view.h"
 
+#include <string>
+
 #include <algorithm>
 #include <cmath>
 
@@ -107,6 +109,13 @@ void DrawTrack(const char* id, const Track& track, TrackView& view, ImVec2 size,
   }
   dl->PopClipRect();
   dl->Flags = saved_flags;
+}
+
+bool ResetViewButton(const char* id, TrackView& view) {
+  if (view.zoom == 1.0f && view.pan.x == 0.0f && view.pan.y == 0.0f) return false;
+  if (!ImGui::SmallButton((std::string("Reset view##") + id).c_str())) return false;
+  view = TrackView{};
+  return true;
 }
 
 }  // namespace pw::web

@@ -28,6 +28,9 @@ struct TrackOverlay {
 void DrawTrack(const char* id, const Track& track, TrackView& view, ImVec2 size, bool interactive,
                const std::vector<TrackOverlay>& overlays = {});
 
+/// "Reset view" under a zoomed or panned view (nothing when it shows the whole track); true when pressed.
+bool ResetViewButton(const char* id, TrackView& view);
+
 /// Blue (slow) to red (fast) over 0..4 m/s.
 ImU32 SpeedColour(float speed_mps);
 

@@ -129,8 +129,10 @@ void DrawTrialRun(AppState& s, TrialRun& run, const std::string& id) {
       probe["play_ms"] = run.play_ms;
 
       const float w = std::min(s.Px(520.0f), ImGui::GetContentRegionAvail().x * 0.55f);
-      DrawTrack(("##trial" + id).c_str(), *run.track, s.views["trial" + id], ImVec2(w, w * 0.72f), true, {TrackOverlay{&frames, at}});
+      TrackView& view = s.views["trial" + id + "." + run.track->id()];  // each track keeps its own zoom
+      DrawTrack(("##trial" + id).c_str(), *run.track, view, ImVec2(w, w * 0.72f), true, {TrackOverlay{&frames, at}});
       Tag(s, id + ".track");
+      ResetViewButton(("trial" + id).c_str(), view);
       ImGui::SameLine();
       ImGui::BeginGroup();
       ImGui::Text("Lap %d   %.2f m/s   steering %+.1f deg", now.lap, now.speed, now.steering_deg);

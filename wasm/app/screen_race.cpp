@@ -317,7 +317,7 @@ void DrawRace(AppState& s) {
     std::string preview = "choose a model";
     for (const auto& m : s.models)
       if (m["id"] == chosen) preview = m["name"];
-    ImGui::SetNextItemWidth(s.Px(220));
+    FitNextItem(s, 220, "");
     if (ImGui::BeginCombo("##model", preview.c_str())) {
       for (const auto& m : s.models) {
         if (ImGui::Selectable((m["name"].get<std::string>() + "##m" + m["id"].dump()).c_str(), m["id"] == chosen)) chosen = m["id"];
@@ -337,8 +337,10 @@ void DrawRace(AppState& s) {
     ImGui::EndDisabled();
     Tag(s, "race.submit");
     if (s.submitted_note.count(rid)) {
-      ImGui::SameLine();
-      ImGui::TextDisabled("%s", s.submitted_note[rid].c_str());
+      SameLineIfRoom(s);
+      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+      ImGui::TextWrapped("%s", s.submitted_note[rid].c_str());
+      ImGui::PopStyleColor();
       A11yStatus(s, s.submitted_note[rid]);
     }
     if (s.models.empty()) ImGui::TextDisabled("Upload a model in the Garage first.");

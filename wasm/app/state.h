@@ -166,6 +166,10 @@ struct TextFieldOptions {
 };
 /// A labelled text field at the cursor; `name` names it for the probe and the DOM. True when edited.
 bool TextField(AppState& s, const std::string& name, const char* label, std::string& value, const TextFieldOptions& options = {});
+/// The next control's width: `design` pixels as asked, but never wider than the room beside its label.
+void FitNextItem(AppState& s, float design, const char* label = "");
+/// SameLine on wide screens; on narrow ones the next control starts a new line.
+void SameLineIfRoom(const AppState& s);
 /// A small "Copy" button that copies `text` and says "Copied" for two seconds.
 void CopyButton(AppState& s, const std::string& name, const std::string& text);
 /// A confirmation: call OpenConfirm(id) on the action's button, then Confirm every frame; true once

@@ -115,7 +115,7 @@ void DrawTrialRun(AppState& s, TrialRun& run, const std::string& id) {
         Tag(s, id + ".speed" + std::to_string(speed));
       }
       float at_s = static_cast<float>(run.play_ms / 1000.0);
-      ImGui::SetNextItemWidth(s.Px(420));
+      FitNextItem(s, 420, "");
       if (ImGui::SliderFloat(("##scrub" + id).c_str(), &at_s, 0.0f, frames.back().time_ms / 1000.0f, "%.2f s")) {
         run.play_ms = at_s * 1000.0;
         run.playing = false;

@@ -120,7 +120,7 @@ void DrawWatch(AppState& s, int64_t race_id) {
     Tag(s, "watch.speed" + std::to_string(speed));
   }
   float at = static_cast<float>(s.watch_ms / 1000.0);
-  ImGui::SetNextItemWidth(s.Px(360));
+  FitNextItem(s, 360, "");
   if (ImGui::SliderFloat("##watchscrub", &at, 0.0f, static_cast<float>(end / 1000.0), "%.2f s")) {
     s.watch_ms = at * 1000.0;
     s.watch_playing = false;

@@ -47,6 +47,17 @@ bool TextField(AppState& s, const std::string& name, const char* label, std::str
 
 bool TakeSubmit(const std::string& form) { return TakeDomSubmit(form); }
 
+void FitNextItem(AppState& s, float design, const char* label) {
+  const char* end = label;
+  while (*end != '\0' && !(end[0] == '#' && end[1] == '#')) ++end;
+  const float label_w = end != label ? ImGui::CalcTextSize(label, end).x + ImGui::GetStyle().ItemInnerSpacing.x : 0.0f;
+  ImGui::SetNextItemWidth(std::max(s.Px(60), std::min(s.Px(design), ImGui::GetContentRegionAvail().x - label_w)));
+}
+
+void SameLineIfRoom(const AppState& s) {
+  if (!s.narrow) ImGui::SameLine();
+}
+
 void CopyButton(AppState& s, const std::string& name, const std::string& text) {
   const double now = NowMs();
   auto it = s.copied_until.find(name);

@@ -70,34 +70,6 @@ void TieNote(const json& board) {
   if (AnyTie(board)) ImGui::TextDisabled("Equal times: the earlier submission ranks first.");
 }
 
-// Phones: rank, racer, time and gap, and Watch; the rest is in the accessible table and the CSV.
-void NarrowLeaderboard(AppState& s, int64_t race_id, const json& board) {
-  json aliases = json::array();
-  if (ImGui::BeginTable("leaderboard", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp)) {
-    for (const char* h : {"#", "Racer", "Time", "Gap", ""}) ImGui::TableSetupColumn(h);
-    ImGui::TableHeadersRow();
-    for (const auto& e : board["entries"]) {
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      ImGui::Text("%d", e["rank"].get<int>());
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(e["alias"].get<std::string>().c_str());
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(Secs(e["ranking_ms"]).c_str());
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(GapText(e).c_str());
-      ImGui::TableNextColumn();
-      const std::string rank = e["rank"].dump();
-      if (ImGui::SmallButton(("Watch##w" + rank).c_str())) WatchRun(s, race_id, e["submission_id"], false);
-      Tag(s, "race.watch." + rank);
-      aliases.push_back(e["alias"]);
-    }
-    ImGui::EndTable();
-  }
-  TieNote(board);
-  ShowValue(s, "leaderboard", aliases);
-}
-
 void Leaderboard(AppState& s, int64_t race_id) {
   const json& board = s.leaderboards[race_id];
   if (!board.is_object()) return ImGui::TextDisabled("Loading the leaderboard...");
@@ -110,9 +82,13 @@ void Leaderboard(AppState& s, int64_t race_id) {
                     e["submissions"].dump()});
   }
   A11yTable(s, "Leaderboard", {"Rank", "Racer", "Time (s)", "Best lap (s)", "Gap", "Off track", "Entries"}, rows);
-  if (s.narrow) return NarrowLeaderboard(s, race_id, board);
-  if (ImGui::BeginTable("leaderboard", 9, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp)) {
-    for (const char* h : {"#", "Racer", "Time", "Best lap", "Average", "Gap", "Off track", "Entries", "Watch"}) ImGui::TableSetupColumn(h);
+  // Phones: rank, racer, time, gap and Watch; the rest is in the accessible table and the CSV.
+  const bool wide = !s.narrow;
+  if (ImGui::BeginTable("leaderboard", wide ? 9 : 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp)) {
+    for (const char* h : {"#", "Racer", "Time", "Best lap", "Average", "Gap", "Off track", "Entries", "Watch"}) {
+      const bool extra = std::string(h) == "Best lap" || std::string(h) == "Average" || std::string(h) == "Off track" || std::string(h) == "Entries";
+      if (wide || !extra) ImGui::TableSetupColumn(h);
+    }
     ImGui::TableHeadersRow();
     for (const auto& e : board["entries"]) {
       const bool me = s.signed_in() && e["alias"] == s.me["alias"];
@@ -124,24 +100,30 @@ void Leaderboard(AppState& s, int64_t race_id) {
       ImGui::TextUnformatted(e["alias"].get<std::string>().c_str());
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(Secs(e["ranking_ms"]).c_str());
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(Secs(e["best_lap_ms"]).c_str());
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(Secs(e["average_lap_ms"]).c_str());
+      if (wide) {
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(Secs(e["best_lap_ms"]).c_str());
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(Secs(e["average_lap_ms"]).c_str());
+      }
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(GapText(e).c_str());
-      ImGui::TableNextColumn();
-      ImGui::Text("%d", e["off_track_count"].get<int>());
-      ImGui::TableNextColumn();
-      ImGui::Text("%d", e["submissions"].get<int>());
+      if (wide) {
+        ImGui::TableNextColumn();
+        ImGui::Text("%d", e["off_track_count"].get<int>());
+        ImGui::TableNextColumn();
+        ImGui::Text("%d", e["submissions"].get<int>());
+      }
       ImGui::TableNextColumn();
       const int64_t sid = e["submission_id"];
       const std::string rank = e["rank"].dump();
       if (ImGui::SmallButton(("Watch##w" + rank).c_str())) WatchRun(s, race_id, sid, false);
       Tag(s, "race.watch." + rank);
-      ImGui::SameLine();
-      if (ImGui::SmallButton(("+ghost##g" + rank).c_str())) WatchRun(s, race_id, sid, true);
-      Tag(s, "race.ghost." + rank);
+      if (wide) {
+        ImGui::SameLine();
+        if (ImGui::SmallButton(("+ghost##g" + rank).c_str())) WatchRun(s, race_id, sid, true);
+        Tag(s, "race.ghost." + rank);
+      }
       aliases.push_back(e["alias"]);
     }
     ImGui::EndTable();

@@ -97,7 +97,7 @@ test('an organiser creates a community race and a second racer joins by its link
   const link = (await ui(org)).values['organiser.link'];
   assert.match(link, /\/join\/[A-Za-z0-9_-]{22}$/);
   await click(org, 'organiser.copy');
-  assert.equal(await org.evaluate(() => window.pitwallClipboard), link);
+  await until(org, `window.pitwallClipboard === ${JSON.stringify(link)}`, 'the link copied');
   await shot(org, '09-organiser');
 
   // Another racer, another browser context, opens the link.
@@ -122,7 +122,7 @@ test('an organiser creates a community race and a second racer joins by its link
   await until(org, `window.pitwallUi.values["organiser.link"] === ${JSON.stringify(link)}`, 'the same link again');
   await org.evaluate(() => { window.pitwallClipboard = null; });
   await click(org, 'organiser.copy');
-  assert.equal(await org.evaluate(() => window.pitwallClipboard), link);
+  await until(org, `window.pitwallClipboard === ${JSON.stringify(link)}`, 'the link copied');
   await until(org, 'window.pitwallUi.values["organiser.copy.copied"] === true', 'the Copied feedback');
   await shot(org, '12-participants');
 

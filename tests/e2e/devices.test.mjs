@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { env, launch, shot, startServer, ui, until } from './harness.mjs';
+import { afterInput, env, launch, shot, startServer, ui, until } from './harness.mjs';
 
 let server, browser;
 before(async () => {
@@ -57,12 +57,13 @@ for (const device of devices) {
       await page.waitForTimeout(200);
       const r = (await ui(page)).items[name];
       const x = r.x + r.w / 2, y = r.y + r.h / 2;
+      const before = (await ui(page)).frame;
       for (let i = 0; i < (twice ? 2 : 1); ++i) {
         if (device.hasTouch) await page.touchscreen.tap(x, y);
         else await page.mouse.click(x, y);
         if (twice) await page.waitForTimeout(60);
       }
-      await page.waitForTimeout(150);
+      await afterInput(page, before);
     };
     const paste = async (field, text) => {
       await page.evaluate((t) => navigator.clipboard.writeText(t), text);

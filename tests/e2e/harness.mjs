@@ -86,8 +86,17 @@ export async function click(page, name, timeout = 20000) {
     if (b && a.x === b.x && a.y === b.y && (await ui(page)).pending === 0) { r = b; break; }
     if (Date.now() > deadline) throw new Error(`the widget "${name}" kept moving`);
   }
+  const before = (await ui(page)).frame;
   await page.mouse.click(r.x + r.w / 2, r.y + r.h / 2);
-  await page.waitForTimeout(120);  // a frame or two for ImGui to act on it
+  await afterInput(page, before);
+}
+
+/// Waits until the app has drawn a few frames since `before` (the frame counter of its probe): by then
+/// ImGui has acted on the input. The app draws only when something happens, and a loaded machine may
+/// take a while to draw, so a fixed pause is not enough.
+export async function afterInput(page, before) {
+  await until(page, `window.pitwallUi && window.pitwallUi.frame >= ${before + 3}`, 'the app to draw after the input', 15000);
+  await page.waitForTimeout(30);
 }
 
 /// Clicks into a text field and types, key by key.

@@ -10,6 +10,11 @@ import numpy as np
 from . import _core
 from .spaces import Box, Dict, Discrete, EnvBase
 
+# The STATE sensor's bounds: speed 0..4 m/s, steering +-30 deg, heading error +-180 deg, offset from the
+# centre line (metres; a car leaving the track ends a training episode), curvature (1/m, over >= 0.25 m).
+STATE_LOW = [0.0, -30.0, -180.0, -100.0, -50.0, -50.0, -50.0, -50.0]
+STATE_HIGH = [4.0, 30.0, 180.0, 100.0, 50.0, 50.0, 50.0, 50.0]
+
 DEFAULT_ACTION_SPACE = {"steering_angle": {"low": -30.0, "high": 30.0}, "speed": {"low": 0.5, "high": 4.0}}
 
 
@@ -103,8 +108,8 @@ class _Common:
         for name, size in self.inputs:
             if name == "track_rays":
                 boxes[name] = Box(0.0, rays, shape=(size,), dtype=np.float32)
-            else:
-                boxes[name] = Box(-np.inf, np.inf, shape=(size,), dtype=np.float32)
+            else:  # docs/SENSORS.md: speed, steering, heading error, offset from the centre, curvature ahead
+                boxes[name] = Box(np.array(STATE_LOW[:size], dtype=np.float32), np.array(STATE_HIGH[:size], dtype=np.float32), dtype=np.float32)
         self.single_observation_space = Dict(boxes)
         self.single_action_space = Discrete(len(self.model_metadata["action_space"])) if self.discrete else \
             Box(-1.0, 1.0, shape=(2,), dtype=np.float32)

@@ -91,7 +91,10 @@ Car::Car(const EnvConfig* config, uint64_t seed) : config_(config), rng_(seed) {
 }
 
 void Car::Reset(std::optional<uint64_t> seed, int start_waypoint, std::optional<Direction> direction) {
-  if (seed) rng_.seed(*seed);
+  if (seed) {  // a seed fixes the episode: its start, and (alternating) its direction
+    rng_.seed(*seed);
+    alternate_next_ = false;
+  }
   const Direction d = direction.value_or(config_->direction);
   switch (d) {
     case Direction::kForward: reversed_ = false; break;

@@ -169,6 +169,24 @@ class DeepRacerParams(unittest.TestCase):
         self.assertEqual(infos[-1]["params"]["progress"], 100.0)
 
 
+    def test_a_seed_fixes_the_episode_whichever_way_it_alternates(self):
+        env = pitwall.RaceEnv(track="pitwall_park", random_start=True, direction="alternate")
+        first = env.reset(seed=7)[1]["params"]
+        second = env.reset()[1]["params"]  # no seed: the next episode, the other way round
+        again = env.reset(seed=7)[1]["params"]
+        self.assertNotEqual(first["is_reversed"], second["is_reversed"])
+        self.assertEqual((first["x"], first["y"], first["is_reversed"]), (again["x"], again["y"], again["is_reversed"]))
+
+    def test_observations_stay_inside_their_spaces(self):
+        env = pitwall.RaceEnv(track="harbour_hairpin", random_start=True)
+        obs, _ = env.reset(seed=1)
+        for _ in range(300):
+            self.assertTrue(env.observation_space.contains(obs), obs)
+            obs, _, terminated, truncated, _ = env.step(env.action_space.sample())
+            if terminated or truncated:
+                obs, _ = env.reset()
+
+
 class RewardFunctions(unittest.TestCase):
     def test_a_deepracer_reward_function_file_runs_unchanged(self):
         for name in ("follow_centre_line.py", "stay_inside_borders.py", "penalise_zig_zag.py", "follow_racing_line.py"):

@@ -130,6 +130,24 @@ for (const device of devices) {
     assert.match(tree, /row "1 demo-rapid [0-9.]+ s/);
     assert.match(tree, /heading "Pitwall Demo Cup"/);
 
+    // A pinch on the track zooms it (and offers Reset view), on a touch screen.
+    if (device.hasTouch) {
+      const t = (await ui(page)).items['race.track'];
+      const cx = t.x + t.w / 2, cy = t.y + t.h / 2;
+      const cdp = await context.newCDPSession(page);
+      const touch = (type, d) => cdp.send('Input.dispatchTouchEvent', {
+        type, touchPoints: type === 'touchEnd' ? [] : [{ x: cx - d, y: cy, id: 1 }, { x: cx + d, y: cy, id: 2 }] });
+      await touch('touchStart', 20);
+      for (let d = 30; d <= 120; d += 15) {
+        await touch('touchMove', d);
+        await page.waitForTimeout(30);
+      }
+      await touch('touchEnd', 0);
+      await until(page, 'window.pitwallUi.items["race.resetview"]', 'the pinch to zoom the track');
+      await press('race.resetview');
+      await until(page, '!window.pitwallUi.items["race.resetview"]', 'the view reset');
+    }
+
     // One press is one entry, however fast the second press comes.
     await press('race.model');
     await press('race.model.park');

@@ -276,7 +276,9 @@ void DrawRace(AppState& s) {
     TrackView& view = s.views["race" + std::to_string(rid)];
     DrawTrack("##racetrack", *s.race_tracks[rid], view, ImVec2(left, left * 0.75f), true);
     Tag(s, "race.track");
+    const bool moved = view.zoom != 1.0f || view.pan.x != 0.0f || view.pan.y != 0.0f;
     ResetViewButton("race", view);
+    if (moved) Tag(s, "race.resetview");
     ImGui::PushTextWrapPos(left);
     ImGui::TextDisabled("%s", s.touch ? "Pinch to zoom, drag to pan. Chequered: the start line; orange arrow: direction of travel."
                                       : "Wheel to zoom, drag to pan. Chequered: the start line; orange arrow: direction of travel.");

@@ -1,5 +1,7 @@
 #include "track_view.h"
 
+#include <imgui_internal.h>
+
 #include <string>
 
 #include <algorithm>
@@ -18,6 +20,7 @@ void DrawTrack(const char* id, const Track& track, TrackView& view, ImVec2 size,
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   ImGui::InvisibleButton(id, size);
   const bool hovered = ImGui::IsItemHovered();
+  if (interactive) ImGui::SetItemUsingMouseWheel();  // the wheel (or a pinch) zooms the track, not the page around it
   if (interactive && hovered) {
     const ImGuiIO& io = ImGui::GetIO();
     if (io.MouseWheel != 0.0f) {

@@ -104,6 +104,7 @@ void Loop() {
   last_ms = now;
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
+  app->BeforeNewFrame(ImGui::GetIO());
   ImGui::NewFrame();
   app->Frame(dt);
   ImGui::Render();

@@ -31,6 +31,14 @@ void Tag(AppState& s, const std::string& name) {
   s.probe_items[name] = {{"x", a.x * css}, {"y", a.y * css}, {"w", (b.x - a.x) * css}, {"h", (b.y - a.y) * css}};
 }
 
+void TagItem(AppState& s, const std::string& name, ImGuiID id) {
+  auto it = s.a11y_state.items.find(id);
+  if (it == s.a11y_state.items.end() || it->second.window == nullptr || !it->second.window->ClipRect.Overlaps(it->second.rect)) return;
+  const float css = 1.0f / s.px_per_css;
+  const ImRect& r = it->second.rect;
+  s.probe_items[name] = {{"x", r.Min.x * css}, {"y", r.Min.y * css}, {"w", r.GetWidth() * css}, {"h", r.GetHeight() * css}};
+}
+
 void ShowValue(AppState& s, const std::string& key, const json& value) { s.probe_values[key] = value; }
 
 void Go(AppState& s, Screen screen, int64_t race_id) {
@@ -140,7 +148,7 @@ bool App::Animating() const {
   const ImGuiIO& io = ImGui::GetIO();
   bool mouse_down = false;
   for (bool d : io.MouseDown) mouse_down = mouse_down || d;
-  return s_.pending > 0 || moving(s_.garage_trial) || moving(s_.compare_trial) || watching || mouse_down || ImGui::IsAnyItemActive();
+  return s_.pending > 0 || s_.a11y_state.busy() || moving(s_.garage_trial) || moving(s_.compare_trial) || watching || mouse_down || ImGui::IsAnyItemActive();
 }
 
 double App::NextWakeMs() const {
@@ -160,6 +168,7 @@ void App::Frame(double dt_ms) {
   s_.a11y = json::array();
   const double now_ms = NowMs();
   s_.wake_at.erase(std::remove_if(s_.wake_at.begin(), s_.wake_at.end(), [now_ms](double t) { return t <= now_ms; }), s_.wake_at.end());
+  StartA11yFrame(s_);
   ++s_.frame;
   if (s_.first_frame_ms < 0) s_.first_frame_ms = NowMs();
 
@@ -182,6 +191,7 @@ void App::Frame(double dt_ms) {
   ImGui::SetNextWindowSize(vp->Size);
   ImGui::Begin("Pitwall", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                                        ImGuiWindowFlags_NoBringToFrontOnFocus);
+  ImGui::LogToBuffer(0);  // lays out every item, in view or not, for the mirror (a11y.h); opens no tree
   TopBar();
   switch (s_.screen) {
     case Screen::kRaces: DrawRaces(s_); break;
@@ -198,7 +208,10 @@ void App::Frame(double dt_ms) {
     if (io.MouseDown[0] && !ImGui::IsAnyItemActive() && hovered != nullptr && io.MouseDelta.y != 0.0f)
       ImGui::SetScrollY(hovered, hovered->Scroll.y - io.MouseDelta.y);
   }
+  ImGui::LogFinish();
+  s_.scroll_css = ImGui::GetScrollY() / s_.px_per_css;
   ImGui::End();
+  FinishA11yFrame(s_);
 
   // The page's title and the accessible mirror follow the screen.
   if (s_.title != s_.last_title) {
@@ -213,7 +226,7 @@ void App::Frame(double dt_ms) {
 
   // The probe for the tests (and anyone curious): what is on screen, where.
   json probe = {{"screen", ScreenName(s_.screen)}, {"frame", s_.frame}, {"first_frame_ms", s_.first_frame_ms}, {"scale", s_.ui_scale},
-                {"px_per_css", s_.px_per_css},
+                {"px_per_css", s_.px_per_css}, {"scroll", s_.scroll_css},
                 {"signed_in", s_.signed_in()}, {"pending", s_.pending}, {"items", s_.probe_items}, {"values", s_.probe_values}};
   const std::string text = probe.dump();
   if (text != s_.last_probe) {

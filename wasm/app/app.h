@@ -10,6 +10,8 @@ class App {
  public:
   App();
   void Frame(double dt_ms);
+  /// Between the platform's new frame and ImGui's: the pointer the accessible mirror drives, if any.
+  void BeforeNewFrame(ImGuiIO& io) { PointerForMirror(s_, io); }
   /// Device pixels per CSS pixel (the probe and the DOM work in CSS pixels).
   void SetCssPixel(float device_px) { s_.px_per_css = device_px; }
   /// The UI's scale (fonts and sizes were built for it) and the monospace font for figures.

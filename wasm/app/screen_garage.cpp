@@ -89,7 +89,7 @@ void DrawGarage(AppState& s) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
       if (renaming == id) {
-        TextField(s, "garage.rename.input", "", new_name, {"", "text", "off", "", 160, 64});
+        TextField(s, "garage.rename.input", "##New name", new_name, {"", "text", "off", "", 160, 64});
         ImGui::SameLine();
         if (ImGui::SmallButton("Save") || TakeSubmit("garage.rename.input")) {
           ApiCall(s, "PATCH", "/models/" + std::to_string(id), json{{"name", new_name}}, [&s](const ApiResult& r) {
@@ -143,29 +143,25 @@ void DrawGarage(AppState& s) {
   std::string preview = "choose a model";
   for (const auto& m : s.models)
     if (m["id"] == model) preview = m["name"];
-  FitNextItem(s, 200, "");
-  if (ImGui::BeginCombo("##trymodel", preview.c_str())) {
-    for (const auto& m : s.models) {
-      if (ImGui::Selectable((m["name"].get<std::string>() + "##t" + m["id"].dump()).c_str(), m["id"] == model)) model = m["id"];
-      Tag(s, "garage.trymodel." + m["name"].get<std::string>());
-    }
-    ImGui::EndCombo();
+  std::vector<ChoiceOption> model_options, track_options;
+  int model_index = -1, track_index = -1;
+  for (const auto& m : s.models) {
+    if (m["id"] == model) model_index = static_cast<int>(model_options.size());
+    model_options.push_back({m["name"].get<std::string>(), m["name"].get<std::string>()});
   }
-  Tag(s, "garage.trymodel");
+  for (const auto& t : s.tracks) {
+    if (t["id"] == track) track_index = static_cast<int>(track_options.size());
+    track_options.push_back({t.value("name", t["id"].get<std::string>()), t["id"].get<std::string>()});
+  }
+  FitNextItem(s, 200, "");
+  if (Choice(s, "garage.trymodel", "", "Model to try", model_index, model_options, "choose a model")) model = s.models[model_index]["id"];
   SameLineIfRoom(s);
   FitNextItem(s, 180, "");
-  if (ImGui::BeginCombo("##trytrack", TrackName(s, track).c_str())) {
-    for (const auto& t : s.tracks) {
-      if (ImGui::Selectable((t.value("name", t["id"].get<std::string>()) + "##" + t["id"].get<std::string>()).c_str(), t["id"] == track))
-        track = t["id"];
-      Tag(s, "garage.trytrack." + t["id"].get<std::string>());
-    }
-    ImGui::EndCombo();
-  }
-  Tag(s, "garage.trytrack");
+  if (Choice(s, "garage.trytrack", "", "Track to try it on", track_index, track_options))
+    track = s.tracks[track_index]["id"];
   SameLineIfRoom(s);
   FitNextItem(s, 100, "laps");
-  ImGui::SliderInt("laps", &laps, 1, 5);
+  Slider(s, "laps", laps, 1, 5);
   Tag(s, "garage.laps");
   ShowValue(s, "garage.laps", laps);
   ImGui::SameLine();

@@ -73,28 +73,27 @@ void DrawOrganiser(AppState& s) {
   if (ImGui::CollapsingHeader("Create a community race", ImGuiTreeNodeFlags_DefaultOpen)) {
     TextField(s, "organiser.name", "Name", name, {"", "text", "off", "", 300, 80});
     TextField(s, "organiser.description", "Description", description, {"", "text", "off", "", 300, 2000});
-    FitNextItem(s, 200, "Track");
-    if (ImGui::BeginCombo("Track", TrackName(s, track).c_str())) {
-      for (const auto& t : s.tracks) {
-        if (ImGui::Selectable((t.value("name", t["id"].get<std::string>()) + "##" + t["id"].get<std::string>()).c_str(), t["id"] == track))
-        track = t["id"];
-        Tag(s, "organiser.track." + t["id"].get<std::string>());
-      }
-      ImGui::EndCombo();
+    std::vector<ChoiceOption> track_options;
+    int track_index = -1;
+    for (const auto& t : s.tracks) {
+      if (t["id"] == track) track_index = static_cast<int>(track_options.size());
+      track_options.push_back({t.value("name", t["id"].get<std::string>()), t["id"].get<std::string>()});
     }
-    Tag(s, "organiser.track");
+    FitNextItem(s, 200, "Track");
+    if (Choice(s, "organiser.track", "Track", "Track", track_index, track_options)) track = s.tracks[track_index]["id"];
     const TimingMethod methods[] = {TimingMethod::kBestLap, TimingMethod::kAverageLap, TimingMethod::kTotalTime};
-    const char* labels[] = {TimingLabel(methods[0]), TimingLabel(methods[1]), TimingLabel(methods[2])};
+    std::vector<ChoiceOption> timing_options;
+    for (TimingMethod m : methods) timing_options.push_back({TimingLabel(m), ToString(m)});
     FitNextItem(s, 200, "Ranked on");
-    ImGui::Combo("Ranked on", &timing, labels, 3);
+    Choice(s, "organiser.timing", "Ranked on", "Ranked on", timing, timing_options);
     FitNextItem(s, 200, "Laps");
-    ImGui::SliderInt("Laps", &laps, 1, 10);
+    Slider(s, "Laps", laps, 1, 10);
     FitNextItem(s, 200, "Laps needed to rank");
-    ImGui::SliderInt("Laps needed to rank", &min_laps, 1, 10);
+    Slider(s, "Laps needed to rank", min_laps, 1, 10);
     FitNextItem(s, 200, "Open for (days)");
-    ImGui::SliderInt("Open for (days)", &days, 1, 90);
+    Slider(s, "Open for (days)", days, 1, 90);
     FitNextItem(s, 200, "Invitation uses (0: no limit)");
-    ImGui::SliderInt("Invitation uses (0: no limit)", &max_uses, 0, 200);
+    Slider(s, "Invitation uses (0: no limit)", max_uses, 0, 200);
     ImGui::Checkbox("Public leaderboard", &public_board);
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
     ImGui::TextWrapped("Anyone can see a public leaderboard, and other sites can embed it; otherwise only participants see it.");

@@ -200,7 +200,7 @@ void Comparison(AppState& s) {
   if (!s.compare_trial || s.compare_race != s.race_id) return;  // a comparison belongs to its race's page
   TrialRun& run = *s.compare_trial;
   ImGui::Separator();
-  ImGui::Text("Submission %lld: the server's laps beside this browser's run of the same model", static_cast<long long>(s.compare_submission));
+  ImGui::TextWrapped("%s: the server's laps beside this browser's run of the same model", s.compare_title.c_str());
   if (run.phase != TrialRun::Phase::kDone) {
     DrawTrialRun(s, run, "compare");
     return;
@@ -298,18 +298,14 @@ void DrawRace(AppState& s) {
   // Submit.
   if (s.signed_in()) {
     static int64_t chosen = 0;
-    std::string preview = "choose a model";
-    for (const auto& m : s.models)
-      if (m["id"] == chosen) preview = m["name"];
-    FitNextItem(s, 220, "");
-    if (ImGui::BeginCombo("##model", preview.c_str())) {
-      for (const auto& m : s.models) {
-        if (ImGui::Selectable((m["name"].get<std::string>() + "##m" + m["id"].dump()).c_str(), m["id"] == chosen)) chosen = m["id"];
-        Tag(s, "race.model." + m["name"].get<std::string>());
-      }
-      ImGui::EndCombo();
+    std::vector<ChoiceOption> options;
+    int index = -1;
+    for (const auto& m : s.models) {
+      if (m["id"] == chosen) index = static_cast<int>(options.size());
+      options.push_back({m["name"].get<std::string>(), m["name"].get<std::string>()});
     }
-    Tag(s, "race.model");
+    FitNextItem(s, 220, "");
+    if (Choice(s, "race.model", "", "Model to submit", index, options, "choose a model")) chosen = s.models[index]["id"];
     ImGui::SameLine();
     if (auto it = s.submitting.find(rid); it != s.submitting.end() && it->second <= NowMs()) s.submitting.erase(it);
     const bool busy = s.submitting.count(rid) > 0;
@@ -399,6 +395,7 @@ void DrawRace(AppState& s) {
           const std::string label = "Check in browser##" + sub["id"].dump();
           if (ImGui::SmallButton(label.c_str())) {
             s.compare_submission = sub["id"];
+            s.compare_title = "Your entry " + std::to_string(ordinal + 1) + " (" + sub["model_name"].get<std::string>() + ")";
             s.compare_race = rid;
             s.compare_server_laps = sub["laps"];
             s.compare_trial = StartTrialRun(s, sub["model_id"], s.race_tracks[rid], RulesOf(race));

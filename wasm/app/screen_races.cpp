@@ -74,8 +74,8 @@ void A11yRaces(AppState& s, const std::string& caption, const json& races) {
 void JoinByLink(AppState& s) {
   std::string& link = FormValue(s, "joinlink", "link");
   ImGui::TextUnformatted("Have an invitation link?");
-  TextField(s, "races.joinlink", "", link, {"joinlink", "url", "off", "paste the link here", 340, 300});
-  ImGui::SameLine();
+  TextField(s, "races.joinlink", "##Invitation link", link, {"joinlink", "url", "off", "paste the link here", 340, 300});
+  SameLineIfRoom(s);
   const bool enter = TakeSubmit("joinlink");
   if (ImGui::Button("Open") || enter) {
     std::string token = link;

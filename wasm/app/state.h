@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "a11y.h"
 #include "browser_trial.h"
 #include "pitwall/track.h"
 #include "track_view.h"
@@ -97,6 +98,7 @@ struct AppState {
   std::unique_ptr<TrialRun> compare_trial;
   int64_t compare_submission = 0;
   int64_t compare_race = 0;  ///< the race whose page shows the comparison
+  std::string compare_title; ///< which entry it is, in the racer's words ("Your entry 2 (park)")
   json compare_server_laps;
   std::vector<std::unique_ptr<ReplayRun>> watch;  ///< one run, or two in ghost mode
   int64_t watch_race = 0;
@@ -114,8 +116,9 @@ struct AppState {
 
   // Forms whose fields are DOM inputs (platform/dom.h), by form id: field values.
   std::map<std::string, std::map<std::string, std::string>> forms;
-  // The accessible mirror of the screen (platform/dom.h's blocks), built each frame.
+  // The accessible mirror of the screen (platform/dom.h's blocks), built each frame, and its controls (a11y.h).
   json a11y = json::array();
+  A11yState a11y_state;
   std::string last_a11y;
   std::string title, last_title;  ///< the screen's name in the page title
   std::map<int64_t, double> submitting;          ///< race -> until when Submit stays off
@@ -129,6 +132,7 @@ struct AppState {
   json probe_items = json::object();
   json probe_values = json::object();
   std::string last_probe;
+  float scroll_css = 0;  ///< how far the screen is scrolled (CSS pixels)
   int frame = 0;
   double first_frame_ms = -1;
 };
@@ -153,6 +157,8 @@ void Go(AppState& s, Screen screen, int64_t race_id = 0);
 
 // probe helpers (app.cpp): name the last widget, record a value shown.
 void Tag(AppState& s, const std::string& name);
+/// Names item `id` as laid out this frame (for controls that are not the last item, such as an open combo).
+void TagItem(AppState& s, const std::string& name, ImGuiID id);
 void ShowValue(AppState& s, const std::string& key, const json& value);
 
 // widgets.cpp: controls the platform serves with DOM elements, and the accessible mirror.
@@ -165,6 +171,7 @@ struct TextFieldOptions {
   int max_length = 0;
 };
 /// A labelled text field at the cursor; `name` names it for the probe and the DOM. True when edited.
+/// A label "##Name" shows nothing beside the field; "Name" is still its accessible name.
 bool TextField(AppState& s, const std::string& name, const char* label, std::string& value, const TextFieldOptions& options = {});
 /// The next control's width: `design` pixels as asked, but never wider than the room beside its label.
 void FitNextItem(AppState& s, float design, const char* label = "");
@@ -177,6 +184,19 @@ void CopyButton(AppState& s, const std::string& name, const std::string& text);
 /// second click where the first one was does nothing.
 void OpenConfirm(AppState& s, const std::string& id);
 bool Confirm(AppState& s, const std::string& id, const std::string& question, const char* yes, const char* no = "Cancel");
+/// A drop-down list: ImGui's combo on the canvas (options tagged `tag`.key for the probe), a <select>
+/// named `name` in the accessible mirror. `label` shows beside it (may be empty); `index` -1: none yet,
+/// `placeholder` shown instead. True when the person chose another option.
+struct ChoiceOption {
+  std::string text;
+  std::string key;
+};
+bool Choice(AppState& s, const std::string& tag, const std::string& label, const std::string& name, int& index,
+            const std::vector<ChoiceOption>& options, const char* placeholder = nullptr);
+/// A slider on the canvas, a range input in the mirror (named by the label's visible part).
+bool Slider(AppState& s, const std::string& label, int& v, int lo, int hi);
+/// A time slider (seconds, shown with two decimals).
+bool SliderSeconds(AppState& s, const std::string& label, const std::string& name, float& v, float lo, float hi);
 /// True once after Enter in one of the form's fields.
 bool TakeSubmit(const std::string& form);
 /// The form's field value (kept in AppState, so sign-out can clear it).

@@ -116,7 +116,7 @@ void DrawTrialRun(AppState& s, TrialRun& run, const std::string& id) {
       }
       float at_s = static_cast<float>(run.play_ms / 1000.0);
       FitNextItem(s, 420, "");
-      if (ImGui::SliderFloat(("##scrub" + id).c_str(), &at_s, 0.0f, frames.back().time_ms / 1000.0f, "%.2f s")) {
+      if (SliderSeconds(s, "##scrub" + id, "Position in the run", at_s, 0.0f, frames.back().time_ms / 1000.0f)) {
         run.play_ms = at_s * 1000.0;
         run.playing = false;
       }

@@ -121,7 +121,7 @@ void DrawWatch(AppState& s, int64_t race_id) {
   }
   float at = static_cast<float>(s.watch_ms / 1000.0);
   FitNextItem(s, 360, "");
-  if (ImGui::SliderFloat("##watchscrub", &at, 0.0f, static_cast<float>(end / 1000.0), "%.2f s")) {
+  if (SliderSeconds(s, "##watchscrub", "Position in the replay", at, 0.0f, static_cast<float>(end / 1000.0))) {
     s.watch_ms = at * 1000.0;
     s.watch_playing = false;
   }

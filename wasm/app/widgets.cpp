@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "../platform/clipboard.h"
 #include "../platform/dom.h"
@@ -14,8 +15,10 @@
 namespace pw::web {
 
 bool TextField(AppState& s, const std::string& name, const char* label, std::string& value, const TextFieldOptions& o) {
+  const size_t spoken = std::string(label).find("##");
+  const std::string shown = std::string(label).substr(0, spoken);
   // As wide as asked, but never wider than the room left beside its label (phones).
-  const float label_w = label[0] != '\0' ? ImGui::CalcTextSize(label).x + ImGui::GetStyle().ItemInnerSpacing.x : 0.0f;
+  const float label_w = !shown.empty() ? ImGui::CalcTextSize(shown.c_str()).x + ImGui::GetStyle().ItemInnerSpacing.x : 0.0f;
   const float w = std::max(s.Px(60), std::min(s.Px(o.width), ImGui::GetContentRegionAvail().x - label_w)), h = ImGui::GetFrameHeight();
   const ImVec2 at = ImGui::GetCursorScreenPos();
   // The field's place: ImGui draws its frame (seen while the page starts), the DOM input lies over it.
@@ -24,14 +27,14 @@ bool TextField(AppState& s, const std::string& name, const char* label, std::str
   ImGui::GetWindowDrawList()->AddRectFilled(a, b, ImGui::GetColorU32(ImGuiCol_FrameBg), ImGui::GetStyle().FrameRounding);
   Tag(s, name);
   ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
-  ImGui::TextUnformatted(label);
+  ImGui::TextUnformatted(shown.c_str());
   // Only where it is wholly visible and nothing modal covers it.
   const ImRect clip(ImGui::GetWindowDrawList()->GetClipRectMin(), ImGui::GetWindowDrawList()->GetClipRectMax());
   if (!clip.Contains(ImRect(a, b)) || ImGui::GetTopMostPopupModal() != nullptr) return false;
   DomField f;
   f.id = name;
   f.form = o.form;
-  f.label = label;
+  f.label = shown.empty() && spoken != std::string::npos ? std::string(label).substr(spoken + 2) : shown;
   f.type = o.type;
   f.autocomplete = o.autocomplete;
   f.placeholder = o.placeholder;
@@ -42,6 +45,7 @@ bool TextField(AppState& s, const std::string& name, const char* label, std::str
   f.w = w * css;
   f.h = h * css;
   f.font_px = ImGui::GetFontSize() * css;
+  s.a11y.push_back({{"field", name}, {"form", o.form}});
   return ShowDomField(f, value);
 }
 
@@ -110,6 +114,70 @@ bool Confirm(AppState& s, const std::string& id, const std::string& question, co
     ImGui::EndPopup();
   }
   return confirmed;
+}
+
+bool Choice(AppState& s, const std::string& tag, const std::string& label, const std::string& name, int& index,
+            const std::vector<ChoiceOption>& options, const char* placeholder) {
+  const int n = static_cast<int>(options.size());
+  const std::string preview = index >= 0 && index < n ? options[index].text : (placeholder != nullptr ? placeholder : "");
+  const std::string imgui_label = label + "##" + tag;
+  const ImGuiID id = ImGui::GetID(imgui_label.c_str());
+  bool changed = false;
+  double v = 0;
+  const int first = placeholder != nullptr ? 1 : 0;  // the mirror's select lists the placeholder first
+  if (TakeMirrorValue(s, id, v) && static_cast<int>(v) - first >= 0 && static_cast<int>(v) - first < n) {
+    index = static_cast<int>(v) - first;
+    changed = true;
+  }
+  if (ImGui::BeginCombo(imgui_label.c_str(), preview.c_str())) {
+    for (int i = 0; i < n; ++i) {
+      if (ImGui::Selectable((options[i].text + "##" + options[i].key).c_str(), i == index)) {
+        changed = changed || i != index;
+        index = i;
+      }
+      Tag(s, tag + "." + options[i].key);
+    }
+    ImGui::EndCombo();
+  }
+  TagItem(s, tag, id);
+  json texts = json::array();
+  if (placeholder != nullptr) texts.push_back(placeholder);
+  for (const auto& o : options) texts.push_back(o.text);
+  MirrorControl(s, id, {{"control", "select"}, {"label", name}, {"options", texts}, {"value", index >= 0 && index < n ? index + first : 0}});
+  return changed;
+}
+
+bool Slider(AppState& s, const std::string& label, int& v, int lo, int hi) {
+  const ImGuiID id = ImGui::GetID(label.c_str());
+  double set = 0;
+  bool changed = false;
+  if (TakeMirrorValue(s, id, set)) {
+    v = std::clamp(static_cast<int>(std::lround(set)), lo, hi);
+    changed = true;
+  }
+  s.a11y_state.described = true;
+  changed = ImGui::SliderInt(label.c_str(), &v, lo, hi) || changed;
+  s.a11y_state.described = false;
+  const std::string name = label.substr(0, label.find("##"));
+  MirrorControl(s, id, {{"control", "range"}, {"label", name}, {"min", lo}, {"max", hi}, {"step", 1}, {"value", v}, {"text", std::to_string(v)}});
+  return changed;
+}
+
+bool SliderSeconds(AppState& s, const std::string& label, const std::string& name, float& v, float lo, float hi) {
+  const ImGuiID id = ImGui::GetID(label.c_str());
+  double set = 0;
+  bool changed = false;
+  if (TakeMirrorValue(s, id, set)) {
+    v = std::clamp(static_cast<float>(set), lo, hi);
+    changed = true;
+  }
+  s.a11y_state.described = true;
+  changed = ImGui::SliderFloat(label.c_str(), &v, lo, hi, "%.2f s") || changed;
+  s.a11y_state.described = false;
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2f seconds", v);
+  MirrorControl(s, id, {{"control", "range"}, {"label", name}, {"min", lo}, {"max", hi}, {"step", 0.1}, {"value", v}, {"text", text}});
+  return changed;
 }
 
 std::string& FormValue(AppState& s, const std::string& form, const std::string& field) { return s.forms[form][field]; }

@@ -4,11 +4,15 @@
 //    keyboards, IMEs, paste, selection, password managers and the browser's
 //    own find and autofill work. Fields of one form share a <form> (Enter
 //    submits it; autocomplete attributes name what each field holds).
-//  - The accessible mirror: each screen's headings, text, tables and status
-//    as plain DOM, visually hidden, for screen readers and find-in-page.
+//  - The accessible mirror: each screen's headings, text, tables, status and
+//    controls as plain DOM, visually hidden, for screen readers, keyboards and
+//    find-in-page. Its controls are real buttons, selects and ranges: what a
+//    person does with them comes back as MirrorEvents for the app to carry out.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 namespace pw::web {
 
@@ -40,9 +44,23 @@ bool DomFieldFocused();
 /// Hides the fields not shown since the last call.
 void FinishDomFrame();
 
-/// Replaces the accessible mirror with `html_json`: a JSON array of blocks
-/// {"h": text} | {"p": text} | {"table": caption, "columns": [...], "rows": [[...]]} | {"status": text}.
-/// Only called when the content changed.
+/// Replaces the accessible mirror with `blocks_json`: a JSON array of blocks
+/// {"h": text} | {"p": text} | {"table": caption, "columns": [...], "rows": [[...]]} | {"status": text} |
+/// {"control": "button" | "checkbox" | "disclosure", "id": n, "label": text, "disabled", "checked", "expanded"} |
+/// {"control": "select", "id", "label", "options": [text...], "value": index} |
+/// {"control": "range", "id", "label", "min", "max", "step", "value", "text"} |
+/// {"field": id, "form": form}: where a text field (ShowDomField) or its form stands in the reading order.
+/// Elements of unchanged blocks are kept (a focused control stays focused). Only called when the content changed.
 void PublishA11y(const std::string& blocks_json);
+
+/// What a person did with a mirror control: focused it (id 0: focus left the mirror), activated it
+/// (a click, Enter, Space), or set its value (a select's index, a range's number).
+struct MirrorEvent {
+  enum class Kind { kFocus = 0, kActivate = 1, kSet = 2 } kind;
+  uint32_t id;
+  double value;
+};
+/// The events since the last call, oldest first.
+std::vector<MirrorEvent> TakeMirrorEvents();
 
 }  // namespace pw::web

@@ -2,6 +2,7 @@
 #include <emscripten.h>
 
 #include <cstdlib>
+#include <vector>
 
 #include "dom.h"
 
@@ -96,13 +97,27 @@ EM_JS(char*, pw_js_field, (const char* id, const char* form, const char* label, 
 // such events from it (their default actions, typing included, still happen).
 EM_JS(void, pw_js_guard_fields, (), {
   const root = Module.pwDom || (Module.pwDom = {fields : new Map(), forms : new Map(), submits : new Set(), gen : 0});
+  const inMirror = (t) => t && t.closest && t.closest("#pw-a11y") !== null;
   for (const type of ["keydown", "keypress", "keyup"]) {
     window.addEventListener(type, (e) => {
       const t = e.target;
-      if (!t || !t.id || !t.id.startsWith("pw-field-")) return;
-      e.stopImmediatePropagation();
-      if (type === "keydown" && e.key === "Enter" && !t.form) root.submits.add(t.name);
-      _pw_wake();
+      if (t && t.id && t.id.startsWith("pw-field-")) {
+        e.stopImmediatePropagation();
+        if (type === "keydown" && e.key === "Enter" && !t.form) root.submits.add(t.name);
+        _pw_wake();
+      } else if (inMirror(t)) {
+        // The mirror's controls work as the browser makes them (Tab, Enter, Space, arrows).
+        e.stopImmediatePropagation();
+        _pw_wake();
+      } else if (type === "keydown" && e.key === "Tab") {
+        // Tab on the canvas enters the controls, in reading order; the app rings the focused one.
+        const all = [...document.querySelectorAll("#pw-a11y [data-pw-control]")];
+        if (all.length > 0) {
+          e.stopImmediatePropagation();
+          e.preventDefault();
+          (e.shiftKey ? all[all.length - 1] : all[0]).focus();
+        }
+      }
     }, true);
   }
 });
@@ -175,14 +190,24 @@ EM_JS(void, pw_js_finish_dom_frame, (), {
   root.gen++;
 });
 
+// The mirror is rebuilt from the blocks the app publishes, reusing the element
+// of an unchanged block (controls by their id), so a control keeps the
+// keyboard focus and a screen reader its place while the screen changes around it.
 EM_JS(void, pw_js_a11y, (const char* blocks_json), {
+  const root = Module.pwDom || (Module.pwDom = {fields : new Map(), forms : new Map(), submits : new Set(), gen : 0});
   let main = document.getElementById("pw-a11y");
   let status = document.getElementById("pw-status");
   if (!main) {
+    // The mirror is not drawn (the canvas shows it); its text fields are the real inputs over the canvas.
     const hide = "position:absolute;left:0;top:0;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap";
+    const style = document.createElement("style");
+    style.textContent = `#pw-a11y > :not(form):not(input) {${hide}}`;
+    document.head.appendChild(style);
     main = document.createElement("main");
     main.id = "pw-a11y";
-    main.style.cssText = hide;
+    // A 1px box that clips what it holds (a wide table must not widen a phone's page); the fields,
+    // fixed to the viewport, are not clipped by it.
+    main.style.cssText = "position:absolute;left:0;top:0;width:1px;height:1px;overflow:hidden";
     status = document.createElement("div");
     status.id = "pw-status";
     status.setAttribute("role", "status");
@@ -190,43 +215,134 @@ EM_JS(void, pw_js_a11y, (const char* blocks_json), {
     status.style.cssText = hide;
     document.body.appendChild(main);
     document.body.appendChild(status);
+    root.mirror = new Map();
   }
+  const event = (kind, id, value) => {
+    _pw_mirror_event(kind, id, value);
+    _pw_wake();
+  };
+  const control = (b) => {
+    const kind = b.control;
+    let wrap = null, el = null;
+    if (kind === "select" || kind === "range") {
+      wrap = document.createElement("label");
+      wrap.append(document.createTextNode(b.label + " "));
+      if (kind === "select") {
+        el = document.createElement("select");
+        el.addEventListener("change", () => event(2, b.id, el.selectedIndex));
+      } else {
+        el = document.createElement("input");
+        el.type = "range";
+        el.addEventListener("input", () => event(2, b.id, el.valueAsNumber));
+      }
+      wrap.append(el);
+    } else {
+      el = wrap = document.createElement("button");
+      el.type = "button";
+      if (kind === "checkbox") el.setAttribute("role", "checkbox");
+      el.addEventListener("click", () => event(1, b.id, 0));
+    }
+    el.dataset.pwControl = b.id;
+    el.addEventListener("focus", () => event(0, b.id, 0));
+    el.addEventListener("blur", () => event(0, 0, 0));
+    wrap.pwControl = el;
+    return wrap;
+  };
+  const update = (wrap, b) => {
+    const el = wrap.pwControl;
+    if (b.control === "select") {
+      if (el.options.length !== b.options.length || [...el.options].some((o, i) => o.text !== b.options[i]))
+        el.replaceChildren(...b.options.map((t) => new Option(t)));
+      if (el.selectedIndex !== b.value) el.selectedIndex = b.value;
+    } else if (b.control === "range") {
+      el.min = b.min;
+      el.max = b.max;
+      el.step = b.step;
+      if (el.valueAsNumber !== b.value) el.value = b.value;
+      el.setAttribute("aria-valuetext", b.text);
+    } else {
+      if (el.textContent !== b.label) el.textContent = b.label;
+      if (b.control === "checkbox") el.setAttribute("aria-checked", b.checked ? "true" : "false");
+      if (b.control === "disclosure") el.setAttribute("aria-expanded", b.expanded ? "true" : "false");
+      if (b.control === "button" && "pressed" in b) el.setAttribute("aria-pressed", b.pressed ? "true" : "false");
+    }
+    if (b.disabled) el.setAttribute("aria-disabled", "true");
+    else el.removeAttribute("aria-disabled");
+  };
   const blocks = JSON.parse(UTF8ToString(blocks_json));
   const made = [];
+  const keep = new Map();
   let statusText = "";
   let headings = 0;
   for (const b of blocks) {
-    if ("h" in b) {
-      const e = document.createElement(headings++ === 0 ? "h1" : "h2");
-      e.textContent = b.h;
-      made.push(e);
-    } else if ("p" in b) {
-      const e = document.createElement("p");
-      e.textContent = b.p;
-      made.push(e);
-    } else if ("table" in b) {
-      const t = document.createElement("table");
-      t.createCaption().textContent = b.table;
-      const head = t.createTHead().insertRow();
-      for (const c of b.columns) {
-        const th = document.createElement("th");
-        th.scope = "col";
-        th.textContent = c;
-        head.appendChild(th);
-      }
-      const body = t.createTBody();
-      for (const r of b.rows) {
-        const tr = body.insertRow();
-        for (const c of r) tr.insertCell().textContent = c;
-      }
-      made.push(t);
-    } else if ("status" in b) {
+    if ("status" in b) {
       statusText = b.status;
+      continue;
     }
+    if ("field" in b) {  // a text field (or its form), in its place in the reading order
+      const key = "f" + (b.form || b.field);
+      const e = b.form ? root.forms.get(b.form) : root.fields.get(b.field);
+      if (e && !keep.has(key)) {
+        keep.set(key, e);
+        made.push(e);
+      }
+      continue;
+    }
+    const key = "control" in b ? "c" + b.id + b.control : JSON.stringify(b) + (headings === 0 && "h" in b ? "1" : "");
+    if ("h" in b) headings++;
+    let e = root.mirror.get(key);
+    if (e && keep.has(key)) e = null;  // the same block twice on one screen: a second element
+    if (!e) {
+      if ("control" in b) {
+        e = control(b);
+      } else if ("h" in b) {
+        e = document.createElement(key.endsWith("1") ? "h1" : "h2");
+        e.textContent = b.h;
+      } else if ("p" in b) {
+        e = document.createElement("p");
+        e.textContent = b.p;
+      } else if ("table" in b) {
+        e = document.createElement("table");
+        e.createCaption().textContent = b.table;
+        const head = e.createTHead().insertRow();
+        for (const c of b.columns) {
+          const th = document.createElement("th");
+          th.scope = "col";
+          th.textContent = c;
+          head.appendChild(th);
+        }
+        const body = e.createTBody();
+        for (const r of b.rows) {
+          const tr = body.insertRow();
+          for (const c of r) tr.insertCell().textContent = c;
+        }
+      } else {
+        continue;
+      }
+    }
+    if ("control" in b) update(e, b);
+    if (!keep.has(key)) keep.set(key, e);
+    made.push(e);
   }
-  main.replaceChildren(...made);
+  // Only what changed moves: unchanged elements (the focused one among them) stay where they are.
+  const wanted = new Set(made);
+  for (const c of [...main.children]) {
+    if (wanted.has(c)) continue;
+    if (c.tagName === "FORM" || c.tagName === "INPUT") document.body.appendChild(c);  // a field off this screen, kept for later
+    else c.remove();
+  }
+  made.forEach((e, i) => { if (main.children[i] !== e) main.insertBefore(e, main.children[i] || null); });
+  root.mirror = keep;
   if (status.textContent !== statusText) status.textContent = statusText;
 });
+
+namespace {
+std::vector<pw::web::MirrorEvent> mirror_events;
+}
+
+extern "C" EMSCRIPTEN_KEEPALIVE void pw_mirror_event(int kind, unsigned id, double value) {
+  mirror_events.push_back({static_cast<pw::web::MirrorEvent::Kind>(kind), id, value});
+}
 
 namespace pw::web {
 
@@ -248,5 +364,11 @@ bool TakeDomSubmit(const std::string& form_or_field) { return pw_js_take_submit(
 bool DomFieldFocused() { return pw_js_field_focused() != 0; }
 void FinishDomFrame() { pw_js_finish_dom_frame(); }
 void PublishA11y(const std::string& blocks_json) { pw_js_a11y(blocks_json.c_str()); }
+
+std::vector<MirrorEvent> TakeMirrorEvents() {
+  std::vector<MirrorEvent> out;
+  out.swap(mirror_events);
+  return out;
+}
 
 }  // namespace pw::web

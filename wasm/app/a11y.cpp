@@ -102,7 +102,7 @@ void FinishA11yFrame(AppState& s) {
                                             s.Px(2.5f));
     const float css = 1.0f / s.px_per_css;
     ShowValue(s, "a11y.focus", {{"x", r.Min.x * css}, {"y", r.Min.y * css}, {"w", r.GetWidth() * css}, {"h", r.GetHeight() * css},
-                                {"in_view", Visible(it->second)}});
+                                {"in_view", Visible(it->second)}, {"id", a.focus}});
   }
 }
 

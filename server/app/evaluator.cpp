@@ -74,6 +74,26 @@ std::string CompressTrace(const std::string& raw) {
   return out;
 }
 
+std::optional<std::string> InflateTrace(const std::string& stored, size_t max_bytes) {
+  z_stream z{};
+  if (inflateInit(&z) != Z_OK) return std::nullopt;
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(stored.data()));
+  z.avail_in = static_cast<uInt>(stored.size());
+  std::string out;
+  char buf[1 << 15];
+  int rc = Z_OK;
+  while (rc == Z_OK) {
+    z.next_out = reinterpret_cast<Bytef*>(buf);
+    z.avail_out = sizeof buf;
+    rc = inflate(&z, Z_NO_FLUSH);
+    out.append(buf, sizeof buf - z.avail_out);
+    if (out.size() > max_bytes) rc = Z_MEM_ERROR;
+  }
+  inflateEnd(&z);
+  if (rc != Z_STREAM_END) return std::nullopt;
+  return out;
+}
+
 int64_t QueuePosition(SQLite::Database& db, int64_t submission_id) {
   SQLite::Statement q(db, std::string(kQueueOrder) +
                               "SELECT COUNT(*) FROM queue a, queue me WHERE me.id = ? AND "

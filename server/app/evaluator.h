@@ -55,5 +55,7 @@ bool RecomputeLeaderboardRow(SQLite::Database& db, int64_t race_id, int64_t race
 /// A trace (pw::EncodeTrace) deflated with zlib for storage; served as is with
 /// Content-Encoding: deflate, so browsers and HTTP clients inflate it themselves.
 std::string CompressTrace(const std::string& raw);
+/// A stored trace inflated again; nothing when it is damaged or would exceed `max_bytes`.
+std::optional<std::string> InflateTrace(const std::string& stored, size_t max_bytes = 64u << 20);
 
 }  // namespace pw::server

@@ -8,6 +8,7 @@
 #include "edge_policy.h"
 #include "race_settings.h"
 #include "database.h"
+#include "pitwall/json_codec.h"
 #include "pitwall/track_io.h"
 #include "pitwall/track_library.h"
 
@@ -61,6 +62,7 @@ json RaceJson(const RaceInfo& r) {
           {"lap_mode", ToString(r.rules.lap_mode)},
           {"reset_on_off_track", r.rules.reset_on_off_track},
           {"off_track_penalty_ms", r.rules.off_track_penalty_ms},
+          {"rules", RulesToJson(r.rules)},  // every rule, in the core's codec (what a trial of this race runs with)
           {"opens_at", Rfc3339(r.opens_at)},
           {"closes_at", Rfc3339(r.closes_at)},
           {"max_submissions", r.max_submissions},

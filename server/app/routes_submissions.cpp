@@ -6,6 +6,8 @@
 #include "api.h"
 #include "evaluator.h"
 #include "database.h"
+#include "pitwall/analysis.h"
+#include "pitwall/replay.h"
 
 namespace pw::server {
 namespace {
@@ -207,6 +209,25 @@ void AddSubmissionRoutes(Api& api) {
                          {"ranking_ms", q.getColumn(4).getInt64()}, {"fingerprint", q.getColumn(5).getString()},
                          {"submitted_at", Rfc3339(q.getColumn(6).getInt64())},
                          {"trace", "/api/v1/submissions/" + std::to_string(*id) + "/trace"}});
+  });
+
+  // The run step by step, re-simulated from its trace by the core, as DeepRacer's simtrace CSV.
+  api.Add("GET", "/api/v1/submissions/{submission_id}/steps.csv", [&league, watchable](const httplib::Request& req, httplib::Response& res) {
+    const auto id = watchable(req, res);
+    if (!id) return;
+    SQLite::Statement q(league.db(), "SELECT race_id, trace FROM submissions WHERE id = ?");
+    q.bind(1, *id);
+    q.executeStep();
+    const auto race = league.Race(q.getColumn(0).getInt64());
+    const SQLite::Column blob = q.getColumn(1);
+    const auto raw = InflateTrace(std::string(static_cast<const char*>(blob.getBlob()), static_cast<size_t>(blob.getBytes())));
+    const auto trace = raw ? DecodeTrace(*raw) : Result<DecodedTrace>(Error{"the stored trace cannot be inflated"});
+    if (!race || !race->track || !trace)
+      return Problem(res, 500, "internal", "The run cannot be re-simulated", trace ? "the race's track is missing" : trace.error().message);
+    const RunAnalysis run = AnalyseRun(*race->track, race->rules, trace.value().steps);
+    res.set_header("Content-Disposition", "attachment; filename=\"submission-" + std::to_string(*id) + "-steps.csv\"");
+    res.set_header("Cache-Control", "private, max-age=86400");
+    res.set_content(SimtraceCsv(run), "text/csv; charset=utf-8");
   });
 
   api.Add("GET", "/api/v1/submissions/{submission_id}/laps.csv", [&league, watchable](const httplib::Request& req, httplib::Response& res) {

@@ -15,5 +15,6 @@ Run AddModelCommand(CLI::App& app);
 Run AddServeCommand(CLI::App& app);
 Run AddAdminCommand(CLI::App& app);
 Run AddWorkerCommand(CLI::App& app);
+Run AddAnalyseCommand(CLI::App& app);
 
 }  // namespace pw::cli

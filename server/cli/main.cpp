@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   pw::cli::Run serve = pw::cli::AddServeCommand(app);
   pw::cli::Run admin = pw::cli::AddAdminCommand(app);
   pw::cli::Run worker = pw::cli::AddWorkerCommand(app);
+  pw::cli::Run analyse = pw::cli::AddAnalyseCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -23,5 +24,6 @@ int main(int argc, char** argv) {
   if (app.got_subcommand("serve")) return serve();
   if (app.got_subcommand("admin")) return admin();
   if (app.got_subcommand("worker")) return worker();
+  if (app.got_subcommand("analyse")) return analyse();
   return track();
 }

@@ -5,6 +5,7 @@
 #include "../platform/page.h"
 #include "../platform/http.h"
 #include "pitwall/track_io.h"
+#include "pitwall/json_codec.h"
 #include "state.h"
 
 namespace pw::web {
@@ -189,14 +190,10 @@ std::string TrackName(const AppState& s, const std::string& id) {
 }
 
 RaceRules RulesOf(const json& race) {
-  RaceRules r = DefaultRaceRules();
-  ParseTimingMethod(race.value("timing_method", std::string("BEST_LAP_TIME")), r.timing);
-  ParseLapMode(race.value("lap_mode", std::string("CONTINUOUS")), r.lap_mode);
-  r.laps = race.value("laps", 3);
-  r.min_laps = race.value("min_laps", 3);
-  r.reset_on_off_track = race.value("reset_on_off_track", true);
-  r.off_track_penalty_ms = race.value("off_track_penalty_ms", 2000);
-  return r;
+  // Every rule, as the server runs the race (the core's codec); the defaults if a server sends none.
+  if (race.contains("rules"))
+    if (auto rules = RulesFromJson(race["rules"])) return rules.value();
+  return DefaultRaceRules();
 }
 
 std::string Secs(int64_t ms) {

@@ -5,6 +5,8 @@
 #include <signal.h>
 #include <sys/resource.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -205,17 +207,23 @@ int RunServer(const ServerConfig& given) {
   Evaluator evaluator(league);
   evaluator.Start(config.workers);
   std::thread housekeeping([&league] { Housekeeping(league); });
+  // cpp-httplib's stop() does nothing until listen has begun: a signal that arrives between the
+  // "serving on" line and the listen loop (a supervisor, or a test, stopping a server that just
+  // started) would be lost and the server would listen forever. The waiter waits for the loop.
+  std::atomic<bool> listen_over{false};
   std::thread waiter([&] {
     int sig = 0;
     sigwait(&signals, &sig);
     league.stopping = true;
     league.events().Shutdown();
+    while (!listen_over && !http.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     http.stop();
   });
   std::printf("pitwall: serving on http://%s:%d (%d evaluation worker%s, %s)\n", config.host.c_str(), port, config.workers,
               config.workers == 1 ? "" : "s", config.sandbox ? "models sandboxed" : "models IN THE SERVER PROCESS: trusted models only");
   std::fflush(stdout);
   http.listen_after_bind();
+  listen_over = true;
   evaluator.Stop();
   if (!league.stopping) {  // listen failed without a signal: wake the waiter
     league.stopping = true;

@@ -16,6 +16,17 @@
 namespace pw::testing {
 namespace {
 
+// A supervisor (or a test) may stop a server the moment it says where it listens, before its
+// listen loop has begun: the signal must not be lost (cpp-httplib's stop() ignores a server that
+// is not listening yet; the server once went on listening forever).
+TEST(Crash, SigtermRightAfterStartingStopsTheServer) {
+  const std::string data = TempDir("quickstop");
+  for (int i = 0; i < 25; ++i) {
+    ServerProcess server(data);
+    ASSERT_TRUE(server.Stop(std::chrono::seconds(20))) << "start " << i << ": SIGTERM did not stop the server";
+  }
+}
+
 TEST(Crash, Kill9DuringEvaluationsLosesNothingAndCountsNothingTwice) {
   const std::string data = TempDir("crash");
   std::vector<int64_t> accepted;

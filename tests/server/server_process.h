@@ -124,22 +124,36 @@ class ServerProcess {
     out_fd_ = out[0];
   }
 
-  /// SIGTERM and wait: a clean stop.
-  void Stop() { Terminate(SIGTERM); }
+  /// SIGTERM and wait: a clean stop. False when the server did not stop within `patience`
+  /// (it is then killed with SIGKILL, so a test fails instead of hanging).
+  bool Stop(std::chrono::milliseconds patience = std::chrono::seconds(60)) { return Terminate(SIGTERM, patience); }
   /// kill -9: no chance to clean up.
-  void Kill9() { Terminate(SIGKILL); }
+  void Kill9() { Terminate(SIGKILL, std::chrono::seconds(60)); }
 
   int port() const { return port_; }
 
  private:
-  void Terminate(int signal) {
-    if (pid_ <= 0) return;
+  bool Terminate(int signal, std::chrono::milliseconds patience) {
+    if (pid_ <= 0) return true;
     ::kill(pid_, signal);
     int status = 0;
-    ::waitpid(pid_, &status, 0);
+    bool in_time = false;
+    const auto deadline = std::chrono::steady_clock::now() + patience;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        in_time = true;
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    if (!in_time) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, &status, 0);
+    }
     pid_ = -1;
     if (out_fd_ >= 0) ::close(out_fd_);
     out_fd_ = -1;
+    return in_time;
   }
 
  public:

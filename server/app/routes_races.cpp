@@ -111,19 +111,20 @@ json LeaderboardEntries(League& league, int64_t race_id) {
   json entries = json::array();
   int64_t leader = 0;
   while (q.executeStep()) {
-    const int64_t ranking = q.getColumn(2).getInt64();
-    if (entries.empty()) leader = ranking;
-    entries.push_back({{"rank", static_cast<int>(entries.size()) + 1},
-                       {"alias", q.getColumn(0).getString()},
-                       {"submission_id", q.getColumn(1).getInt64()},
-                       {"ranking_ms", ranking},
-                       {"best_lap_ms", q.getColumn(3).getInt64()},
-                       {"average_lap_ms", q.getColumn(4).getInt64()},
-                       {"total_ms", q.getColumn(5).getInt64()},
-                       {"off_track_count", q.getColumn(6).getInt()},
-                       {"submissions", q.getColumn(8).getInt()},
-                       {"gap_ms", ranking - leader},
-                       {"submitted_at", Rfc3339(q.getColumn(7).getInt64())}});
+    LeaderboardEntry e;
+    e.rank = static_cast<int>(entries.size()) + 1;
+    e.alias = q.getColumn(0).getString();
+    e.submission_id = q.getColumn(1).getInt64();
+    e.ranking_ms = q.getColumn(2).getInt64();
+    if (entries.empty()) leader = e.ranking_ms;
+    e.best_lap_ms = q.getColumn(3).getInt64();
+    e.average_lap_ms = q.getColumn(4).getInt64();
+    e.total_ms = q.getColumn(5).getInt64();
+    e.off_track_count = q.getColumn(6).getInt();
+    e.submissions = q.getColumn(8).getInt();
+    e.gap_ms = e.ranking_ms - leader;
+    e.submitted_at = Rfc3339(q.getColumn(7).getInt64());
+    entries.push_back(LeaderboardEntryToJson(e));
   }
   return entries;
 }

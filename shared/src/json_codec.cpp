@@ -96,4 +96,46 @@ Result<std::vector<LapResult>> LapsFromJson(const json& j) {
   return out;
 }
 
+json LeaderboardEntryToJson(const LeaderboardEntry& e) {
+  return {{"rank", e.rank},
+          {"alias", e.alias},
+          {"submission_id", e.submission_id},
+          {"ranking_ms", e.ranking_ms},
+          {"best_lap_ms", e.best_lap_ms},
+          {"average_lap_ms", e.average_lap_ms},
+          {"total_ms", e.total_ms},
+          {"off_track_count", e.off_track_count},
+          {"submissions", e.submissions},
+          {"gap_ms", e.gap_ms},
+          {"submitted_at", e.submitted_at}};
+}
+
+Result<std::vector<LeaderboardEntry>> LeaderboardEntriesFromJson(const json& j) {
+  if (!j.is_array()) return Error{"entries must be a JSON array"};
+  std::vector<LeaderboardEntry> out;
+  for (const json& e : j) {
+    const std::string where = "entry " + std::to_string(out.size() + 1);
+    if (!e.is_object()) return Error{where + " is not an object"};
+    for (const char* f : {"rank", "submission_id", "ranking_ms", "best_lap_ms", "average_lap_ms", "total_ms", "off_track_count",
+                          "submissions", "gap_ms"})
+      if (!e.contains(f) || !e[f].is_number_integer()) return Error{where + ": " + f + " must be a whole number"};
+    for (const char* f : {"alias", "submitted_at"})
+      if (!e.contains(f) || !e[f].is_string()) return Error{where + ": " + f + " must be a string"};
+    LeaderboardEntry r;
+    r.rank = e["rank"].get<int>();
+    r.alias = e["alias"].get<std::string>();
+    r.submission_id = e["submission_id"].get<int64_t>();
+    r.ranking_ms = e["ranking_ms"].get<int64_t>();
+    r.best_lap_ms = e["best_lap_ms"].get<int64_t>();
+    r.average_lap_ms = e["average_lap_ms"].get<int64_t>();
+    r.total_ms = e["total_ms"].get<int64_t>();
+    r.off_track_count = e["off_track_count"].get<int>();
+    r.submissions = e["submissions"].get<int>();
+    r.gap_ms = e["gap_ms"].get<int64_t>();
+    r.submitted_at = e["submitted_at"].get<std::string>();
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 }  // namespace pw

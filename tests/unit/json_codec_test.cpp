@@ -64,5 +64,42 @@ TEST(JsonCodec, LapsRoundTripAndBadLapsAreRefused) {
   EXPECT_EQ(LapsFromJson(nlohmann::json::object()).error().message, "laps must be a JSON array");
 }
 
+TEST(JsonCodec, LeaderboardEntriesRoundTripAndBadOnesAreRefused) {
+  LeaderboardEntry a;
+  a.rank = 1;
+  a.alias = "ana";
+  a.submission_id = 7;
+  a.ranking_ms = a.best_lap_ms = a.average_lap_ms = 10191;
+  a.total_ms = 31137;
+  a.submissions = 2;
+  a.submitted_at = "2026-11-22T10:00:00Z";
+  LeaderboardEntry b = a;
+  b.rank = 2;
+  b.alias = "bo";
+  b.submission_id = 9;
+  b.ranking_ms = 10500;
+  b.off_track_count = 3;
+  b.gap_ms = 309;
+  const nlohmann::json j = {LeaderboardEntryToJson(a), LeaderboardEntryToJson(b)};
+  EXPECT_EQ(j[1]["gap_ms"], 309);
+  EXPECT_EQ(j[0].size(), 11u);
+  const auto back = LeaderboardEntriesFromJson(j);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  ASSERT_EQ(back.value().size(), 2u);
+  EXPECT_EQ(back.value()[1].alias, "bo");
+  EXPECT_EQ(back.value()[1].submission_id, 9);
+  EXPECT_EQ(back.value()[1].off_track_count, 3);
+  EXPECT_EQ(back.value()[1].gap_ms, 309);
+  EXPECT_EQ(back.value()[0].total_ms, 31137);
+  EXPECT_EQ(back.value()[0].submitted_at, "2026-11-22T10:00:00Z");
+  nlohmann::json bad = j;
+  bad[1]["gap_ms"] = "309";
+  EXPECT_EQ(LeaderboardEntriesFromJson(bad).error().message, "entry 2: gap_ms must be a whole number");
+  bad = j;
+  bad[0].erase("alias");
+  EXPECT_EQ(LeaderboardEntriesFromJson(bad).error().message, "entry 1: alias must be a string");
+  EXPECT_EQ(LeaderboardEntriesFromJson(nlohmann::json::object()).error().message, "entries must be a JSON array");
+}
+
 }  // namespace
 }  // namespace pw

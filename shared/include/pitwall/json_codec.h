@@ -1,10 +1,12 @@
 // The one JSON form of the values a trial is made of and gives back: race
-// rules and lap results. The server's API, the evaluation workers' protocol,
+// rules, lap results and the leaderboard's rows. The server's API, the evaluation workers' protocol,
 // the command line and the browser app all read and write them through here,
 // so a field is named once.
 #pragma once
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
+#include <string>
 #include <vector>
 
 #include "pitwall/result.h"
@@ -25,5 +27,26 @@ nlohmann::json LapToJson(const LapResult& lap);
 nlohmann::json LapsToJson(const std::vector<LapResult>& laps);
 /// The reverse; refuses a lap with a missing field, a wrong type or an unknown status.
 Result<std::vector<LapResult>> LapsFromJson(const nlohmann::json& j);
+
+/// A ranked run as leaderboards serve it (GET /races/{id}/leaderboard, its CSV, the embed and the
+/// app): the racer's best qualifying submission and its times.
+struct LeaderboardEntry {
+  int rank = 0;                 ///< 1-based
+  std::string alias;
+  int64_t submission_id = 0;
+  int64_t ranking_ms = 0;       ///< the time that ranks (the race's timing method)
+  int64_t best_lap_ms = 0;
+  int64_t average_lap_ms = 0;   ///< the best average over min_laps consecutive laps
+  int64_t total_ms = 0;
+  int off_track_count = 0;
+  int submissions = 0;          ///< the racer's entries in the race
+  int64_t gap_ms = 0;           ///< to the leader (0: the leader, or tied)
+  std::string submitted_at;     ///< RFC 3339
+};
+/// {"rank", "alias", "submission_id", "ranking_ms", "best_lap_ms", "average_lap_ms", "total_ms",
+///  "off_track_count", "submissions", "gap_ms", "submitted_at"}
+nlohmann::json LeaderboardEntryToJson(const LeaderboardEntry& e);
+/// The reverse, for a list of them; refuses a missing field or a wrong type, saying which.
+Result<std::vector<LeaderboardEntry>> LeaderboardEntriesFromJson(const nlohmann::json& j);
 
 }  // namespace pw

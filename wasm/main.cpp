@@ -104,6 +104,10 @@ void Loop() {
   last_ms = now;
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
+  float wheel_x = 0, wheel_y = 0;
+  pw::web::TakeWheel(wheel_x, wheel_y);
+  ImGui::GetIO().MouseWheelH += wheel_x;
+  ImGui::GetIO().MouseWheel += wheel_y;
   app->BeforeNewFrame(ImGui::GetIO());
   ImGui::NewFrame();
   app->Frame(dt);

@@ -100,6 +100,13 @@ for (const device of devices) {
     await shot(page, `devices-${device.name}-2-account`);
     await press('account.register');
     await until(page, 'window.pitwallUi.signed_in', 'registering');
+    // What a racer typed into a screen is forgotten at sign-out (the next person on this browser sees none of it).
+    const raceName = '[id="pw-field-organiser.name"]';
+    if (device.name === 'laptop') {
+      await press('nav.Organiser');
+      await paste('organiser.name', 'Our secret cup');
+      assert.equal(await page.inputValue(raceName), 'Our secret cup');
+    }
     await press('nav.Account');
     await press('account.signout');
     await until(page, '!window.pitwallUi.signed_in && window.pitwallUi.items["account.alias"]', 'signing out');
@@ -115,6 +122,12 @@ for (const device of devices) {
     }
     await page.keyboard.press('Enter');
     await until(page, 'window.pitwallUi.signed_in', 'Enter signing in');
+    if (device.name === 'laptop') {
+      await press('nav.Organiser');
+      await until(page, 'window.pitwallUi.items["organiser.name"]', 'the organiser form');
+      await page.waitForSelector(raceName);
+      assert.equal(await page.inputValue(raceName), '', 'the race name typed before sign-out is gone');
+    }
 
     // A model and the terms, through the API (the garage's upload is tested elsewhere), then the race.
     const token = await page.evaluate(() => localStorage.getItem('pitwall.token'));

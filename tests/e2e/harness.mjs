@@ -86,8 +86,14 @@ export async function click(page, name, timeout = 20000) {
     if (b && a.x === b.x && a.y === b.y && (await ui(page)).pending === 0) { r = b; break; }
     if (Date.now() > deadline) throw new Error(`the widget "${name}" kept moving`);
   }
-  const before = (await ui(page)).frame;
-  await page.mouse.click(r.x + r.w / 2, r.y + r.h / 2);
+  // Over the widget first, then the press: ImGui wants a hovered frame before a click on tabs and
+  // other items that allow overlap (as a hand moves, then presses).
+  let before = (await ui(page)).frame;
+  await page.mouse.move(r.x + r.w / 2, r.y + r.h / 2);
+  await afterInput(page, before);
+  before = (await ui(page)).frame;
+  await page.mouse.down();
+  await page.mouse.up();
   await afterInput(page, before);
 }
 

@@ -70,14 +70,10 @@ void PointerForMirror(AppState& s, ImGuiIO& io) {
     if (++a.click_waits > 20) a.click = 0;  // gone from the screen, or out of reach
     return;
   }
+  // As a hand does: over the item for a frame (tabs and overlapping items want the hover first), press, release.
   io.MousePos = it->second.rect.GetCenter();
-  if (a.click_phase == 0) {
-    io.MouseDown[0] = true;
-    a.click_phase = 1;
-  } else {
-    io.MouseDown[0] = false;
-    a.click = 0;
-  }
+  io.MouseDown[0] = a.click_phase == 1;
+  if (++a.click_phase == 3) a.click = 0;
 }
 
 void FinishA11yFrame(AppState& s) {

@@ -28,7 +28,7 @@ struct A11yState {
   ImGuiID focus = 0;           ///< the mirror control with the keyboard focus (0: none)
   bool scroll_to_focus = false;
   ImGuiID click = 0;           ///< an item to click for the mirror
-  int click_phase = 0;         ///< 0: bring into view and press, 1: release
+  int click_phase = 0;         ///< 0: bring into view and hover, 1: press, 2: release
   int click_waits = 0;         ///< frames the item has not been seen (it is dropped after a few)
   std::unordered_map<ImGuiID, double> values;  ///< values set in mirror selects and ranges, by item
   bool described = false;      ///< the item being laid out describes itself (Choice, Slider)

@@ -97,6 +97,22 @@ void SignOut(AppState& s) {
   s.my_races = json::array();
   s.my_submissions.clear();
   s.forms.clear();  // nothing typed stays in the page after sign-out
+  // Nor anything the screens kept, nor runs and trials of this racer's.
+  ++s.session;
+  s.garage = GarageScreen{};
+  s.join = JoinScreen{};
+  s.organiser = OrganiserScreen{};
+  s.race_screen = RaceScreen{};
+  s.garage_trial.reset();
+  s.compare_trial.reset();
+  s.compare_submission = s.compare_race = 0;
+  s.compare_title.clear();
+  s.compare_server_laps = nullptr;
+  s.watch.clear();
+  s.analysis = AnalysisView{};
+  s.fetched_runs.clear();
+  s.submitting.clear();
+  s.submitted_note.clear();
   SaveSetting("pitwall.token", "");
 }
 
@@ -161,8 +177,13 @@ void PollRace(AppState& s, int64_t race_id) {
                 --s.pending;
                 const ApiResult r = ToResult(h);
                 if (r.status == 200) {
-                  s.leaderboards[race_id] = r.body;
+                  auto entries = LeaderboardEntriesFromJson(r.body.is_object() ? r.body.value("entries", json()) : json());
+                  if (!entries) return ShowError(s, "The leaderboard cannot be read: " + entries.error().message);
+                  s.leaderboards[race_id] = std::move(entries).value();
                   s.leaderboard_etags[race_id] = r.etag;
+                  // The runs people watch and compare first, fetched ahead (a few KB each; they never change).
+                  const auto& board = s.leaderboards[race_id];
+                  for (size_t i = 0; i < board.size() && i < 3; ++i) PrefetchRun(s, board[i].submission_id);
                 }
               });
   if (s.signed_in())

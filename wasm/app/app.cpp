@@ -68,6 +68,7 @@ App::App() {
   LoadMe(s_);
   RefreshTracks(s_);
   Route(CurrentPath());
+  s_.last_path = CurrentPath();
 }
 
 void App::Route(const std::string& path) {
@@ -142,13 +143,14 @@ bool App::Animating() const {
     return r && (r->phase == TrialRun::Phase::kDownloading || r->phase == TrialRun::Phase::kLoading ||
                  r->phase == TrialRun::Phase::kRunning || (r->phase == TrialRun::Phase::kDone && r->playing));
   };
-  bool watching = false;
-  for (const auto& w : s_.watch) watching = watching || w->phase == ReplayRun::Phase::kLoading;
-  watching = watching || (!s_.watch.empty() && s_.watch_playing);
+  // (A replay that is loading waits for answers, which wake the app.)
+  const bool watching = !s_.watch.empty() && s_.watch_playing;
   const ImGuiIO& io = ImGui::GetIO();
   bool mouse_down = false;
   for (bool d : io.MouseDown) mouse_down = mouse_down || d;
-  return s_.pending > 0 || s_.a11y_state.busy() || moving(s_.garage_trial) || moving(s_.compare_trial) || watching || mouse_down || ImGui::IsAnyItemActive();
+  // (Requests in flight draw nothing: their answers wake the app. A frame in software GL at 2x takes
+  // ~100 ms, and answers were handled only between frames.)
+  return s_.a11y_state.busy() || moving(s_.garage_trial) || moving(s_.compare_trial) || watching || mouse_down || ImGui::IsAnyItemActive();
 }
 
 double App::NextWakeMs() const {
@@ -173,10 +175,9 @@ void App::Frame(double dt_ms) {
   if (s_.first_frame_ms < 0) s_.first_frame_ms = NowMs();
 
   // Follow the browser's back and forward buttons.
-  static std::string last_path = CurrentPath();
   const std::string path = CurrentPath();
-  if (path != last_path) {
-    last_path = path;
+  if (path != s_.last_path) {
+    s_.last_path = path;
     Route(path);
   }
   // Live data for the race on screen.

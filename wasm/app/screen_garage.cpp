@@ -28,46 +28,45 @@ void DrawGarage(AppState& s) {
     ImGui::TextDisabled("Sign in (Account) to keep models in your garage.");
     return;
   }
-  static json last_upload;  // the gate's verdict on the last file
+  GarageScreen& g = s.garage;
   ImGui::Spacing();
   if (ImGui::Button("Upload a model (.onnx)")) {
     PickFile(".onnx", [&s](const std::string& name, const std::string& bytes) {
       std::string stem = name.substr(0, name.find_last_of('.'));
       if (stem.empty() || stem.size() > 64) stem = "model";
-      last_upload = {{"file", name}, {"state", "checking"}};
-      ApiUpload(s, "/models?name=" + stem, bytes, "application/octet-stream", [&s, name](const ApiResult& r) {
+      s.garage.last_upload = {{"file", name}, {"state", "checking"}};
+      ApiUpload(s, "/models?name=" + stem, bytes, "application/octet-stream", [&s, name, session = s.session](const ApiResult& r) {
+        if (session != s.session) return;  // signed out meanwhile
         if (r.ok()) {
-          last_upload = {{"file", name}, {"state", "accepted"}, {"contract", Contract(r.body["metadata"])}};
+          s.garage.last_upload = {{"file", name}, {"state", "accepted"}, {"contract", Contract(r.body["metadata"])}};
           RefreshModels(s);
         } else {
           json problems = json::array();
           if (r.body.is_object() && r.body.contains("errors"))
             for (const auto& e : r.body["errors"]) problems.push_back(e["message"]);
           else problems.push_back(r.problem);
-          last_upload = {{"file", name}, {"state", "refused"}, {"problems", problems}};
+          s.garage.last_upload = {{"file", name}, {"state", "refused"}, {"problems", problems}};
         }
       });
     });
   }
   Tag(s, "garage.upload");
-  if (last_upload.is_object()) {
+  if (g.last_upload.is_object()) {
     ImGui::SameLine();
-    const std::string state = last_upload["state"];
+    const std::string state = g.last_upload["state"];
     if (state == "accepted")
-      ImGui::TextColored(ImVec4(0.4f, 0.9f, 0.5f, 1), "%s accepted: %s", last_upload["file"].get<std::string>().c_str(),
-                         last_upload["contract"].get<std::string>().c_str());
-    else if (state == "checking") ImGui::TextDisabled("checking %s...", last_upload["file"].get<std::string>().c_str());
+      ImGui::TextColored(ImVec4(0.4f, 0.9f, 0.5f, 1), "%s accepted: %s", g.last_upload["file"].get<std::string>().c_str(),
+                         g.last_upload["contract"].get<std::string>().c_str());
+    else if (state == "checking") ImGui::TextDisabled("checking %s...", g.last_upload["file"].get<std::string>().c_str());
     else {
-      ImGui::TextColored(ImVec4(1, 0.5f, 0.4f, 1), "%s refused by the model gate:", last_upload["file"].get<std::string>().c_str());
-      for (const auto& p : last_upload["problems"]) ImGui::BulletText("%s", p.get<std::string>().c_str());
+      ImGui::TextColored(ImVec4(1, 0.5f, 0.4f, 1), "%s refused by the model gate:", g.last_upload["file"].get<std::string>().c_str());
+      for (const auto& p : g.last_upload["problems"]) ImGui::BulletText("%s", p.get<std::string>().c_str());
     }
-    ShowValue(s, "garage.upload", last_upload);
+    ShowValue(s, "garage.upload", g.last_upload);
   }
 
   ImGui::Spacing();
   ImGui::TextUnformatted("My models");
-  static int64_t renaming = 0;
-  static std::string new_name;
   json names = json::array();
   // Phones: the name (its contract under it) and the buttons; wider screens add size and date.
   const bool wide = !s.narrow;
@@ -88,15 +87,15 @@ void DrawGarage(AppState& s) {
       names.push_back(name);
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
-      if (renaming == id) {
-        TextField(s, "garage.rename.input", "##New name", new_name, {"", "text", "off", "", 160, 64});
+      if (g.renaming == id) {
+        TextField(s, "garage.rename.input", "##New name", g.new_name, {"", "text", "off", "", 160, 64});
         ImGui::SameLine();
         if (ImGui::SmallButton("Save") || TakeSubmit("garage.rename.input")) {
-          ApiCall(s, "PATCH", "/models/" + std::to_string(id), json{{"name", new_name}}, [&s](const ApiResult& r) {
+          ApiCall(s, "PATCH", "/models/" + std::to_string(id), json{{"name", g.new_name}}, [&s](const ApiResult& r) {
             if (!r.ok()) return ShowError(s, "Rename: " + r.problem);
             RefreshModels(s);
           });
-          renaming = 0;
+          g.renaming = 0;
         }
         Tag(s, "garage.rename.save");
       } else {
@@ -113,8 +112,8 @@ void DrawGarage(AppState& s) {
       }
       ImGui::TableNextColumn();
       if (ImGui::SmallButton(("Rename##" + std::to_string(id)).c_str())) {
-        renaming = id;
-        new_name = name;
+        g.renaming = id;
+        g.new_name = name;
       }
       Tag(s, "garage.rename." + name);
       ImGui::SameLine();
@@ -137,39 +136,33 @@ void DrawGarage(AppState& s) {
   ImGui::Spacing();
   ImGui::Separator();
   ImGui::TextUnformatted("Try on track (runs in your browser, with the same racing core as the server)");
-  static int64_t model = 0;
-  static std::string track = "pitwall_park";
-  static int laps = 3;
-  std::string preview = "choose a model";
-  for (const auto& m : s.models)
-    if (m["id"] == model) preview = m["name"];
   std::vector<ChoiceOption> model_options, track_options;
   int model_index = -1, track_index = -1;
   for (const auto& m : s.models) {
-    if (m["id"] == model) model_index = static_cast<int>(model_options.size());
+    if (m["id"] == g.trial_model) model_index = static_cast<int>(model_options.size());
     model_options.push_back({m["name"].get<std::string>(), m["name"].get<std::string>()});
   }
   for (const auto& t : s.tracks) {
-    if (t["id"] == track) track_index = static_cast<int>(track_options.size());
+    if (t["id"] == g.trial_track) track_index = static_cast<int>(track_options.size());
     track_options.push_back({t.value("name", t["id"].get<std::string>()), t["id"].get<std::string>()});
   }
   FitNextItem(s, 200, "");
-  if (Choice(s, "garage.trymodel", "", "Model to try", model_index, model_options, "choose a model")) model = s.models[model_index]["id"];
+  if (Choice(s, "garage.trymodel", "", "Model to try", model_index, model_options, "choose a model")) g.trial_model = s.models[model_index]["id"];
   SameLineIfRoom(s);
   FitNextItem(s, 180, "");
   if (Choice(s, "garage.trytrack", "", "Track to try it on", track_index, track_options))
-    track = s.tracks[track_index]["id"];
+    g.trial_track = s.tracks[track_index]["id"];
   SameLineIfRoom(s);
   FitNextItem(s, 100, "laps");
-  Slider(s, "laps", laps, 1, 5);
+  Slider(s, "laps", g.trial_laps, 1, 5);
   Tag(s, "garage.laps");
-  ShowValue(s, "garage.laps", laps);
+  ShowValue(s, "garage.laps", g.trial_laps);
   ImGui::SameLine();
-  if (ImGui::Button("Run trial") && model > 0 && s.builtin_tracks.count(track)) {
+  if (ImGui::Button("Run trial") && g.trial_model > 0 && s.builtin_tracks.count(g.trial_track)) {
     RaceRules rules = DefaultRaceRules();
-    rules.laps = laps;
-    rules.min_laps = laps;
-    s.garage_trial = StartTrialRun(s, model, s.builtin_tracks[track], rules);
+    rules.laps = g.trial_laps;
+    rules.min_laps = g.trial_laps;
+    s.garage_trial = StartTrialRun(s, g.trial_model, s.builtin_tracks[g.trial_track], rules);
   }
   Tag(s, "garage.run");
   if (s.garage_trial) DrawTrialRun(s, *s.garage_trial, "garage");

@@ -21,24 +21,21 @@ std::string InDays(double days) {
   return buf;
 }
 
-struct Manage {
-  int64_t race = 0;
-  json invitation;
-  json participants = json::array();
-  std::string link;  ///< the link (the server keeps it sealed for its organiser)
-};
-
-void LoadManage(AppState& s, Manage& m) {
-  const std::string base = "/races/" + std::to_string(m.race);
-  ApiCall(s, "GET", base + "/invitation", nullptr, [&m](const ApiResult& r) {
-    if (!r.ok()) return;
+/// Loads what the organiser sees of the race being managed (answers for another race are dropped).
+void LoadManage(AppState& s) {
+  const int64_t race = s.organiser.manage.race;
+  const std::string base = "/races/" + std::to_string(race);
+  ApiCall(s, "GET", base + "/invitation", nullptr, [&s, race](const ApiResult& r) {
+    ManagedRace& m = s.organiser.manage;
+    if (!r.ok() || m.race != race) return;
     m.invitation = r.body;
     if (r.body.contains("url")) m.link = r.body["url"];
   });
-  ApiCall(s, "GET", base + "/participants", nullptr, [&m](const ApiResult& r) {
-    if (r.ok()) m.participants = r.body["participants"];
+  ApiCall(s, "GET", base + "/participants", nullptr, [&s, race](const ApiResult& r) {
+    ManagedRace& m = s.organiser.manage;
+    if (r.ok() && m.race == race) m.participants = r.body["participants"];
   });
-  PollRace(s, m.race);
+  PollRace(s, race);
 }
 
 void InvitationLink(AppState& s, const std::string& link) {
@@ -63,55 +60,50 @@ void DrawOrganiser(AppState& s) {
     ImGui::TextDisabled("Sign in (Account) to organise community races.");
     return;
   }
-  static std::string name, description;
-  static std::string track = "pitwall_park";
-  static int laps = 3, min_laps = 3, days = 14, max_uses = 0, timing = 0;
-  static bool public_board = false;
-  static Manage manage;
 
   ImGui::Spacing();
   if (ImGui::CollapsingHeader("Create a community race", ImGuiTreeNodeFlags_DefaultOpen)) {
-    TextField(s, "organiser.name", "Name", name, {"", "text", "off", "", 300, 80});
-    TextField(s, "organiser.description", "Description", description, {"", "text", "off", "", 300, 2000});
+    TextField(s, "organiser.name", "Name", s.organiser.name, {"", "text", "off", "", 300, 80});
+    TextField(s, "organiser.description", "Description", s.organiser.description, {"", "text", "off", "", 300, 2000});
     std::vector<ChoiceOption> track_options;
     int track_index = -1;
     for (const auto& t : s.tracks) {
-      if (t["id"] == track) track_index = static_cast<int>(track_options.size());
+      if (t["id"] == s.organiser.track) track_index = static_cast<int>(track_options.size());
       track_options.push_back({t.value("name", t["id"].get<std::string>()), t["id"].get<std::string>()});
     }
     FitNextItem(s, 200, "Track");
-    if (Choice(s, "organiser.track", "Track", "Track", track_index, track_options)) track = s.tracks[track_index]["id"];
+    if (Choice(s, "organiser.track", "Track", "Track", track_index, track_options)) s.organiser.track = s.tracks[track_index]["id"];
     const TimingMethod methods[] = {TimingMethod::kBestLap, TimingMethod::kAverageLap, TimingMethod::kTotalTime};
     std::vector<ChoiceOption> timing_options;
     for (TimingMethod m : methods) timing_options.push_back({TimingLabel(m), ToString(m)});
     FitNextItem(s, 200, "Ranked on");
-    Choice(s, "organiser.timing", "Ranked on", "Ranked on", timing, timing_options);
+    Choice(s, "organiser.timing", "Ranked on", "Ranked on", s.organiser.timing, timing_options);
     FitNextItem(s, 200, "Laps");
-    Slider(s, "Laps", laps, 1, 10);
+    Slider(s, "Laps", s.organiser.laps, 1, 10);
     FitNextItem(s, 200, "Laps needed to rank");
-    Slider(s, "Laps needed to rank", min_laps, 1, 10);
-    FitNextItem(s, 200, "Open for (days)");
-    Slider(s, "Open for (days)", days, 1, 90);
+    Slider(s, "Laps needed to rank", s.organiser.min_laps, 1, 10);
+    FitNextItem(s, 200, "Open for (s.organiser.days)");
+    Slider(s, "Open for (s.organiser.days)", s.organiser.days, 1, 90);
     FitNextItem(s, 200, "Invitation uses (0: no limit)");
-    Slider(s, "Invitation uses (0: no limit)", max_uses, 0, 200);
-    ImGui::Checkbox("Public leaderboard", &public_board);
+    Slider(s, "Invitation uses (0: no limit)", s.organiser.max_uses, 0, 200);
+    ImGui::Checkbox("Public leaderboard", &s.organiser.public_board);
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
     ImGui::TextWrapped("Anyone can see a public leaderboard, and other sites can embed it; otherwise only participants see it.");
     ImGui::PopStyleColor();
     if (ImGui::Button("Create race")) {
-      json body = {{"kind", "COMMUNITY"}, {"name", name}, {"description", description}, {"track_id", track},
-                   {"timing_method", ToString(methods[timing])}, {"laps", laps}, {"min_laps", timing == 2 ? laps : min_laps},
-                   {"closes_at", InDays(days)}, {"visibility", public_board ? "public" : "participants"}};
-      if (max_uses > 0) body["invitation"] = {{"max_uses", max_uses}};
+      json body = {{"kind", "COMMUNITY"}, {"name", s.organiser.name}, {"description", s.organiser.description}, {"track_id", s.organiser.track},
+                   {"timing_method", ToString(methods[s.organiser.timing])}, {"laps", s.organiser.laps}, {"min_laps", s.organiser.timing == 2 ? s.organiser.laps : s.organiser.min_laps},
+                   {"closes_at", InDays(s.organiser.days)}, {"visibility", s.organiser.public_board ? "public" : "participants"}};
+      if (s.organiser.max_uses > 0) body["invitation"] = {{"max_uses", s.organiser.max_uses}};
       ApiCall(s, "POST", "/races", body, [&s](const ApiResult& r) {
         if (!r.ok()) return ShowError(s, "Race not created: " + r.problem);
-        manage = Manage{};
-        manage.race = r.body["id"];
-        manage.link = r.body["invitation"]["url"];
-        name.clear();
-        description.clear();
+        s.organiser.manage = ManagedRace{};
+        s.organiser.manage.race = r.body["id"];
+        s.organiser.manage.link = r.body["invitation"]["url"];
+        s.organiser.name.clear();
+        s.organiser.description.clear();
         RefreshRaces(s);
-        LoadManage(s, manage);
+        LoadManage(s);
       });
     }
     Tag(s, "organiser.create");
@@ -125,28 +117,28 @@ void DrawOrganiser(AppState& s) {
     const int64_t id = race["id"];
     mine.push_back(race["name"]);
     if (ImGui::Selectable((race["name"].get<std::string>() + "  (" + race["status"].get<std::string>() + ")##org" + std::to_string(id)).c_str(),
-                          manage.race == id)) {
-      manage = Manage{};
-      manage.race = id;
-      LoadManage(s, manage);
+                          s.organiser.manage.race == id)) {
+      s.organiser.manage = ManagedRace{};
+      s.organiser.manage.race = id;
+      LoadManage(s);
     }
     Tag(s, "organiser.race." + race["name"].get<std::string>());
   }
   ShowValue(s, "organiser.races", mine);
-  if (manage.race == 0) return;
+  if (s.organiser.manage.race == 0) return;
 
   ImGui::Separator();
-  const std::string base = "/races/" + std::to_string(manage.race);
-  const json& race = s.race_detail[manage.race];
+  const std::string base = "/races/" + std::to_string(s.organiser.manage.race);
+  const json& race = s.race_detail[s.organiser.manage.race];
   if (race.is_object() && race.contains("name")) ImGui::Text("%s: %s", race["name"].get<std::string>().c_str(), race["status"].get<std::string>().c_str());
-  InvitationLink(s, manage.link);
-  if (manage.link.empty() && manage.invitation.is_object() && manage.invitation.contains("note"))
+  InvitationLink(s, s.organiser.manage.link);
+  if (s.organiser.manage.link.empty() && s.organiser.manage.invitation.is_object() && s.organiser.manage.invitation.contains("note"))
     ImGui::TextDisabled("This link was made before links were kept for organisers: reset it to get one to share.");
-  if (manage.invitation.is_object()) {
-    ImGui::TextDisabled("The link expires %s; used %lld time(s)%s.", ShortTime(manage.invitation["expires_at"]).c_str(),
-                        static_cast<long long>(manage.invitation["uses"].get<int64_t>()),
-                        manage.invitation["max_uses"].is_null() ? "" : (" of " + manage.invitation["max_uses"].dump()).c_str());
-    ShowValue(s, "organiser.uses", manage.invitation["uses"]);
+  if (s.organiser.manage.invitation.is_object()) {
+    ImGui::TextDisabled("The link expires %s; used %lld time(s)%s.", ShortTime(s.organiser.manage.invitation["expires_at"]).c_str(),
+                        static_cast<long long>(s.organiser.manage.invitation["uses"].get<int64_t>()),
+                        s.organiser.manage.invitation["max_uses"].is_null() ? "" : (" of " + s.organiser.manage.invitation["max_uses"].dump()).c_str());
+    ShowValue(s, "organiser.uses", s.organiser.manage.invitation["uses"]);
   }
   if (ImGui::Button("Reset the link")) OpenConfirm(s, "organiser.reset.confirm");
   Tag(s, "organiser.reset");
@@ -156,15 +148,15 @@ void DrawOrganiser(AppState& s) {
               "Reset the link", "Keep the old link")) {
     ApiCall(s, "POST", base + "/invitation", json::object(), [&s](const ApiResult& r) {
       if (!r.ok()) return ShowError(s, r.problem);
-      manage.link = r.body["url"];
-      LoadManage(s, manage);
+      s.organiser.manage.link = r.body["url"];
+      LoadManage(s);
     });
   }
   SameLineIfRoom(s);
   if (ImGui::Button("Close the race now")) {
     ApiCall(s, "PATCH", base, json{{"closes_at", InDays(0.0002)}}, [&s](const ApiResult& r) {
       if (!r.ok()) return ShowError(s, r.problem);
-      s.race_detail[manage.race] = r.body;
+      s.race_detail[s.organiser.manage.race] = r.body;
       RefreshRaces(s);
     });
   }
@@ -182,7 +174,7 @@ void DrawOrganiser(AppState& s) {
     std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &later);
     ApiCall(s, "PATCH", base, json{{"closes_at", buf}}, [&s](const ApiResult& r) {
       if (!r.ok()) return ShowError(s, r.problem);
-      s.race_detail[manage.race] = r.body;
+      s.race_detail[s.organiser.manage.race] = r.body;
       RefreshRaces(s);
     });
   }
@@ -194,7 +186,7 @@ void DrawOrganiser(AppState& s) {
               "Delete the race", "Keep it")) {
     ApiCall(s, "DELETE", base, nullptr, [&s](const ApiResult& r) {
       if (!r.ok()) return ShowError(s, r.problem);
-      manage = Manage{};
+      s.organiser.manage = ManagedRace{};
       RefreshRaces(s);
     });
   }
@@ -204,7 +196,7 @@ void DrawOrganiser(AppState& s) {
     if (ImGui::Checkbox("Public leaderboard##visibility", &public_board_now)) {
       ApiCall(s, "PATCH", base, json{{"visibility", public_board_now ? "public" : "participants"}}, [&s](const ApiResult& r) {
         if (!r.ok()) return ShowError(s, r.problem);
-        s.race_detail[manage.race] = r.body;
+        s.race_detail[s.organiser.manage.race] = r.body;
       });
     }
     Tag(s, "organiser.visibility");
@@ -217,7 +209,7 @@ void DrawOrganiser(AppState& s) {
   if (ImGui::BeginTable("participants", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
     for (const char* h : {"Racer", "Joined", "Submissions", "Best", ""}) ImGui::TableSetupColumn(h);
     ImGui::TableHeadersRow();
-    for (const auto& p : manage.participants) {
+    for (const auto& p : s.organiser.manage.participants) {
       const std::string alias = p["alias"];
       people.push_back(alias);
       ImGui::TableNextRow();
@@ -234,19 +226,19 @@ void DrawOrganiser(AppState& s) {
       if (ImGui::SmallButton(("Remove##p" + rid).c_str()))
         ApiCall(s, "DELETE", base + "/participants/" + rid, nullptr, [&s](const ApiResult& r) {
           if (!r.ok()) return ShowError(s, r.problem);
-          LoadManage(s, manage);
+          LoadManage(s);
         });
       Tag(s, "organiser.remove." + alias);
       ImGui::SameLine();
       if (!p["best_ms"].is_null() && ImGui::SmallButton(("Remove entry##e" + rid).c_str()))
         ApiCall(s, "DELETE", base + "/leaderboard/" + rid, nullptr, [&s](const ApiResult& r) {
           if (!r.ok()) return ShowError(s, r.problem);
-          LoadManage(s, manage);
+          LoadManage(s);
         });
     }
     ImGui::EndTable();
   }
-  if (manage.participants.empty()) ImGui::TextDisabled("Nobody has joined yet: share the link.");
+  if (s.organiser.manage.participants.empty()) ImGui::TextDisabled("Nobody has joined yet: share the link.");
   ShowValue(s, "organiser.participants", people);
 }
 

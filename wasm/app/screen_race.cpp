@@ -55,31 +55,30 @@ void Submit(AppState& s, int64_t race_id, int64_t model_id) {
           key);
 }
 
-std::string GapText(const json& e) {
-  if (e["gap_ms"].get<int64_t>() != 0) return "+" + Secs(e["gap_ms"]);
-  return e["rank"].get<int>() == 1 ? "-" : "tied";
+std::string GapText(const LeaderboardEntry& e) {
+  if (e.gap_ms != 0) return "+" + Secs(e.gap_ms);
+  return e.rank == 1 ? "-" : "tied";
 }
 
-bool AnyTie(const json& board) {
-  for (const auto& e : board["entries"])
-    if (e["rank"].get<int>() > 1 && e["gap_ms"].get<int64_t>() == 0) return true;
+bool AnyTie(const std::vector<LeaderboardEntry>& board) {
+  for (const auto& e : board)
+    if (e.rank > 1 && e.gap_ms == 0) return true;
   return false;
 }
 
-void TieNote(const json& board) {
+void TieNote(const std::vector<LeaderboardEntry>& board) {
   if (AnyTie(board)) ImGui::TextDisabled("Equal times: the earlier submission ranks first.");
 }
 
 void Leaderboard(AppState& s, int64_t race_id) {
-  const json& board = s.leaderboards[race_id];
-  if (!board.is_object()) return ImGui::TextDisabled("Loading the leaderboard...");
+  if (!s.leaderboards.count(race_id)) return ImGui::TextDisabled("Loading the leaderboard...");
+  const std::vector<LeaderboardEntry>& board = s.leaderboards[race_id];
   json aliases = json::array();
   std::vector<std::vector<std::string>> rows;
-  for (const auto& e : board["entries"]) {
-    const int64_t gap = e["gap_ms"].get<int64_t>();
-    rows.push_back({e["rank"].dump(), e["alias"].get<std::string>(), Secs(e["ranking_ms"]), Secs(e["best_lap_ms"]),
-                    gap == 0 ? (e["rank"].get<int>() == 1 ? "leader" : "tied") : "+" + Secs(e["gap_ms"]), e["off_track_count"].dump(),
-                    e["submissions"].dump()});
+  for (const auto& e : board) {
+    rows.push_back({std::to_string(e.rank), e.alias, Secs(e.ranking_ms), Secs(e.best_lap_ms),
+                    e.gap_ms == 0 ? (e.rank == 1 ? "leader" : "tied") : "+" + Secs(e.gap_ms), std::to_string(e.off_track_count),
+                    std::to_string(e.submissions)});
   }
   A11yTable(s, "Leaderboard", {"Rank", "Racer", "Time (s)", "Best lap (s)", "Gap", "Off track", "Entries"}, rows);
   // Phones: rank, racer, time, gap and Watch; the rest is in the accessible table and the CSV.
@@ -90,54 +89,65 @@ void Leaderboard(AppState& s, int64_t race_id) {
       if (wide || !extra) ImGui::TableSetupColumn(h);
     }
     ImGui::TableHeadersRow();
-    for (const auto& e : board["entries"]) {
-      const bool me = s.signed_in() && e["alias"] == s.me["alias"];
+    for (const auto& e : board) {
+      const bool me = s.signed_in() && s.me["alias"] == e.alias;
       ImGui::TableNextRow();
       if (me) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, IM_COL32(228, 87, 46, 70));
       ImGui::TableNextColumn();
-      ImGui::Text("%d", e["rank"].get<int>());
+      ImGui::Text("%d", e.rank);
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(e["alias"].get<std::string>().c_str());
+      ImGui::TextUnformatted(e.alias.c_str());
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(Secs(e["ranking_ms"]).c_str());
+      ImGui::TextUnformatted(Secs(e.ranking_ms).c_str());
       if (wide) {
         ImGui::TableNextColumn();
-        ImGui::TextUnformatted(Secs(e["best_lap_ms"]).c_str());
+        ImGui::TextUnformatted(Secs(e.best_lap_ms).c_str());
         ImGui::TableNextColumn();
-        ImGui::TextUnformatted(Secs(e["average_lap_ms"]).c_str());
+        ImGui::TextUnformatted(Secs(e.average_lap_ms).c_str());
       }
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(GapText(e).c_str());
       if (wide) {
         ImGui::TableNextColumn();
-        ImGui::Text("%d", e["off_track_count"].get<int>());
+        ImGui::Text("%d", e.off_track_count);
         ImGui::TableNextColumn();
-        ImGui::Text("%d", e["submissions"].get<int>());
+        ImGui::Text("%d", e.submissions);
       }
       ImGui::TableNextColumn();
-      const int64_t sid = e["submission_id"];
-      const std::string rank = e["rank"].dump();
+      const int64_t sid = e.submission_id;
+      const std::string rank = std::to_string(e.rank);
+      // The run is fetched while the pointer is on its buttons: by the click it is often in.
+      const auto prefetch = [&s, sid] {
+        if (ImGui::IsItemHovered()) PrefetchRun(s, sid);
+      };
       if (ImGui::SmallButton(("Watch##w" + rank).c_str())) WatchRun(s, race_id, sid, false);
+      prefetch();
       Tag(s, "race.watch." + rank);
       if (wide) {
         ImGui::SameLine();
         if (ImGui::SmallButton(("+ghost##g" + rank).c_str())) WatchRun(s, race_id, sid, true);
+        prefetch();
         Tag(s, "race.ghost." + rank);
+        const int64_t leader = board[0].submission_id;
+        if (sid != leader) {
+          ImGui::SameLine();
+          if (ImGui::SmallButton(("Compare##c" + rank).c_str())) CompareRuns(s, race_id, sid, leader);
+          prefetch();
+          Tag(s, "race.compare." + rank);
+        }
       }
-      aliases.push_back(e["alias"]);
+      aliases.push_back(e.alias);
     }
     ImGui::EndTable();
   }
-  if (board["entries"].empty()) ImGui::TextDisabled("No ranked runs yet.");
+  if (board.empty()) ImGui::TextDisabled("No ranked runs yet.");
   TieNote(board);
   ShowValue(s, "leaderboard", aliases);
   // Me against the leader, in ghost mode.
-  if (s.signed_in() && board["entries"].size() > 1) {
-    for (const auto& e : board["entries"])
-      if (e["alias"] == s.me["alias"] && e["rank"].get<int>() > 1 && ImGui::SmallButton("Me against the leader")) {
-        WatchRun(s, race_id, board["entries"][0]["submission_id"], false);
-        WatchRun(s, race_id, e["submission_id"], true);
-      }
+  if (s.signed_in() && board.size() > 1) {
+    for (const auto& e : board)
+      if (s.me["alias"] == e.alias && e.rank > 1 && ImGui::SmallButton("Me against the leader"))
+        CompareRuns(s, race_id, e.submission_id, board[0].submission_id);
   }
   if (ImGui::SmallButton("Download the leaderboard (CSV)"))
     ApiGetRaw(s, "/races/" + std::to_string(race_id) + "/leaderboard.csv", [&s, race_id](int status, const std::string& csv) {
@@ -297,7 +307,7 @@ void DrawRace(AppState& s) {
 
   // Submit.
   if (s.signed_in()) {
-    static int64_t chosen = 0;
+    int64_t& chosen = s.race_screen.chosen_model;
     std::vector<ChoiceOption> options;
     int index = -1;
     for (const auto& m : s.models) {
@@ -325,21 +335,21 @@ void DrawRace(AppState& s) {
     }
     if (s.models.empty()) ImGui::TextDisabled("Upload a model in the Garage first.");
     if (ImGui::BeginPopupModal("Racing terms", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
-      static std::string terms;
+      std::string& terms = s.race_screen.terms;
       if (terms.empty()) {
         terms = "...";
-        ApiCall(s, "GET", "/terms", nullptr, [](const ApiResult& r) {
-          if (r.ok()) terms = r.body["text"];
+        ApiCall(s, "GET", "/terms", nullptr, [&s](const ApiResult& r) {
+          if (r.ok()) s.race_screen.terms = r.body["text"];
         });
       }
       ImGui::PushTextWrapPos(s.Px(480));
       ImGui::TextUnformatted(terms.c_str());
       ImGui::PopTextWrapPos();
       if (ImGui::Button("Accept and submit")) {
-        ApiCall(s, "POST", "/me/terms", json{{"accept", true}}, [&s, rid](const ApiResult& r) {
+        ApiCall(s, "POST", "/me/terms", json{{"accept", true}}, [&s, rid, model = chosen](const ApiResult& r) {
           if (!r.ok()) return ShowError(s, r.problem);
           s.me = r.body;
-          Submit(s, rid, chosen);
+          Submit(s, rid, model);
         });
         ImGui::CloseCurrentPopup();
       }

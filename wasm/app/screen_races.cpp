@@ -7,8 +7,8 @@ namespace {
 
 int MyRank(AppState& s, int64_t race_id) {
   if (!s.signed_in() || !s.leaderboards.count(race_id)) return 0;
-  for (const auto& e : s.leaderboards[race_id]["entries"])
-    if (e["alias"] == s.me["alias"]) return e["rank"].get<int>();
+  for (const LeaderboardEntry& e : s.leaderboards[race_id])
+    if (s.me["alias"] == e.alias) return e.rank;
   return 0;
 }
 

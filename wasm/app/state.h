@@ -14,6 +14,8 @@
 
 #include "a11y.h"
 #include "browser_trial.h"
+#include "pitwall/analysis.h"
+#include "pitwall/json_codec.h"
 #include "pitwall/track.h"
 #include "track_view.h"
 
@@ -45,6 +47,8 @@ struct TrialRun {
   int session = 0;
   std::unique_ptr<BrowserTrial> trial;
   std::string error;
+  std::shared_ptr<const RunAnalysis> analysis;  ///< made when first asked for
+  int analysis_lap = 0;                          ///< the lap it studies (0: all)
   // Playback.
   bool playing = true;
   int speed = 1;          ///< 1x .. 16x
@@ -64,6 +68,62 @@ struct ReplayRun {
   bool verified = false;
   std::string difference;
   double requested_ms = 0, start_ms = 0;  ///< from the click to ready to play
+  std::shared_ptr<const RunAnalysis> analysis;  ///< the run row by row (the core's analysis)
+};
+
+/// A ranked run as fetched once: the server's record of it and its trace (neither changes).
+struct FetchedRun {
+  bool run_in = false, trace_in = false;
+  ApiResult run;
+  int trace_status = 0;
+  std::string trace;
+  std::vector<std::function<void(const FetchedRun&)>> waiting;
+  bool complete() const { return run_in && trace_in; }
+};
+
+/// Run analysis on a race's page: one run against another (A against B), laps and sectors chosen.
+struct AnalysisView {
+  int64_t race = 0;
+  int64_t a = 0, b = 0;         ///< the runs (submissions) compared; A's deltas are against B
+  int lap_a = 0, lap_b = 0;     ///< 0: each run's best lap
+  int sectors = 0;              ///< 0: the track's own (one per corner), else that many equal ones
+  int run_lap = 0;              ///< the one-run view: 0 all laps, else that lap
+  double requested_ms = 0;      ///< when the comparison was asked for
+  double first_drawn_ms = -1;   ///< how long until it was first drawn
+};
+
+// What the screens keep between frames (choices, forms, previews) lives here, in AppState, never in
+// function-local statics: signing out forgets all of it (ForgetScreens).
+struct GarageScreen {
+  json last_upload;            ///< the model gate's verdict on the last file
+  int64_t renaming = 0;        ///< the model being renamed
+  std::string new_name;
+  int64_t trial_model = 0;     ///< Try on track: the model, the track, the laps
+  std::string trial_track = "pitwall_park";
+  int trial_laps = 3;
+};
+struct JoinScreen {
+  std::string loaded_for;      ///< the invitation token the preview is for
+  json preview;                ///< the race it leads to
+  std::string problem;
+};
+/// A race its organiser is managing: the invitation, who joined.
+struct ManagedRace {
+  int64_t race = 0;
+  json invitation;
+  json participants = json::array();
+  std::string link;            ///< the link (the server keeps it sealed for its organiser)
+};
+struct OrganiserScreen {
+  std::string name, description;
+  std::string track = "pitwall_park";
+  int laps = 3, min_laps = 3, days = 14, max_uses = 0, timing = 0;
+  bool public_board = false;
+  ManagedRace manage;
+};
+struct RaceScreen {
+  int64_t chosen_model = 0;    ///< the model Submit sends
+  std::string terms;           ///< the racing terms, fetched when first shown
 };
 
 struct AppState {
@@ -85,7 +145,7 @@ struct AppState {
   std::map<int64_t, json> race_detail;
   std::map<int64_t, std::shared_ptr<const Track>> race_tracks;
   std::map<std::string, std::shared_ptr<const Track>> builtin_tracks;
-  std::map<int64_t, json> leaderboards;
+  std::map<int64_t, std::vector<LeaderboardEntry>> leaderboards;  ///< parsed once, by the core's codec
   std::map<int64_t, std::string> leaderboard_etags;
   std::map<int64_t, json> my_submissions;  ///< per race
   std::map<int64_t, double> next_poll_ms;
@@ -102,9 +162,20 @@ struct AppState {
   json compare_server_laps;
   std::vector<std::unique_ptr<ReplayRun>> watch;  ///< one run, or two in ghost mode
   int64_t watch_race = 0;
+  AnalysisView analysis;
+  std::map<int64_t, std::shared_ptr<FetchedRun>> fetched_runs;  ///< by submission
   bool watch_playing = true;
   int watch_speed = 1;
   double watch_ms = 0;
+
+  // The screens' own state (above), and the sign-in it belongs to: answers that arrive after a
+  // sign-out (session changed) are dropped.
+  GarageScreen garage;
+  JoinScreen join;
+  OrganiserScreen organiser;
+  RaceScreen race_screen;
+  int session = 0;
+  std::string last_path;  ///< the address the app last showed (navigation by the browser's history)
 
   // Views.
   std::map<std::string, TrackView> views;
@@ -197,6 +268,17 @@ bool Choice(AppState& s, const std::string& tag, const std::string& label, const
 bool Slider(AppState& s, const std::string& label, int& v, int lo, int hi);
 /// A time slider (seconds, shown with two decimals).
 bool SliderSeconds(AppState& s, const std::string& label, const std::string& name, float& v, float lo, float hi);
+/// A chart of series over a shared x (lap distance): hover shows the values; `x_marks` draw as
+/// vertical lines (sector boundaries). Values below -1e8 are gaps.
+struct ChartSeries {
+  const std::vector<double>* y;
+  ImU32 colour;
+  const char* name;
+};
+void LineChart(AppState& s, const char* id, const std::vector<double>& x, const std::vector<ChartSeries>& series, float height,
+               const char* unit, const std::vector<double>& x_marks = {});
+/// Bars for counts (a histogram), labelled below.
+void BarChart(AppState& s, const char* id, const std::vector<int>& counts, const std::vector<std::string>& labels, float height);
 /// True once after Enter in one of the form's fields.
 bool TakeSubmit(const std::string& form);
 /// The form's field value (kept in AppState, so sign-out can clear it).
@@ -213,7 +295,19 @@ std::unique_ptr<TrialRun> StartTrialRun(AppState& s, int64_t model_id, std::shar
 void AdvanceTrialRun(AppState& s, TrialRun& run, double dt_ms);
 void DrawTrialRun(AppState& s, TrialRun& run, const std::string& id);
 
+// analysis (analysis_view.cpp)
+/// Watches A and B together and opens their comparison.
+void CompareRuns(AppState& s, int64_t race_id, int64_t a, int64_t b);
+/// The comparison and each run in depth, under the replays of the race's page.
+void DrawAnalysis(AppState& s, int64_t race_id);
+/// One run in depth: speed on the track, where it left it, its laps, its actions; the simtrace CSV.
+void DrawRunAnalysis(AppState& s, const RunAnalysis& run, const Track& track, const std::string& id, int& lap, const std::string& csv_name);
+
 // replays (watch.cpp)
+/// A run's record and trace, from the server once, then from memory; `done` when both are in.
+void FetchRun(AppState& s, int64_t submission_id, std::function<void(const FetchedRun&)> done);
+/// Starts fetching a run the person is about to ask for (the pointer is on its button), once.
+void PrefetchRun(AppState& s, int64_t submission_id);
 void WatchRun(AppState& s, int64_t race_id, int64_t submission_id, bool as_ghost);
 void AdvanceWatch(AppState& s, double dt_ms);
 void DrawWatch(AppState& s, int64_t race_id);

@@ -92,6 +92,19 @@ void DrawTrack(const char* id, const Track& track, TrackView& view, ImVec2 size,
   }
 
   for (const TrackOverlay& overlay : overlays) {
+    if (overlay.line != nullptr && overlay.line_colours != nullptr) {
+      const auto& l = *overlay.line;
+      for (size_t i = 1; i < l.size() && i < overlay.line_colours->size(); ++i)
+        if (Distance(l[i - 1], l[i]) <= 0.6) dl->AddLine(P(l[i - 1]), P(l[i]), (*overlay.line_colours)[i], std::max(2.0f, border * overlay.line_width));
+    }
+    if (overlay.marks != nullptr) {
+      const float r = std::max(4.0f, border * 3.0f);
+      for (const Vec2& m : *overlay.marks) {
+        const ImVec2 c = P(m);
+        dl->AddLine(ImVec2(c.x - r, c.y - r), ImVec2(c.x + r, c.y + r), IM_COL32(255, 60, 60, 255), std::max(2.0f, border));
+        dl->AddLine(ImVec2(c.x - r, c.y + r), ImVec2(c.x + r, c.y - r), IM_COL32(255, 60, 60, 255), std::max(2.0f, border));
+      }
+    }
     if (!overlay.path || overlay.path->empty()) continue;
     const auto& f = *overlay.path;
     const int upto = overlay.upto < 0 ? static_cast<int>(f.size()) - 1 : std::min(overlay.upto, static_cast<int>(f.size()) - 1);

@@ -23,6 +23,12 @@ struct TrackOverlay {
   int upto = -1;                              ///< draw the path up to this frame; the car sits there
   ImU32 car = IM_COL32(228, 87, 46, 255);
   bool speed_colours = true;                  ///< false: the path in the car's colour (a ghost)
+  /// A line on the track (world metres), each stretch in the colour of its end point: a racing line
+  /// coloured by time gained or lost, a speed heat map. Jumps (a reset) are not joined.
+  const std::vector<Vec2>* line = nullptr;
+  const std::vector<ImU32>* line_colours = nullptr;
+  float line_width = 1.5f;                    ///< in track border widths
+  const std::vector<Vec2>* marks = nullptr;   ///< crosses: where the car left the track
 };
 
 void DrawTrack(const char* id, const Track& track, TrackView& view, ImVec2 size, bool interactive,

@@ -167,6 +167,12 @@ void DrawTrialRun(AppState& s, TrialRun& run, const std::string& id) {
       ImGui::PlotLines(("Steering##" + id).c_str(), steer.data(), static_cast<int>(steer.size()), 0, "deg", -30.0f, 30.0f, ImVec2(s.Px(260), s.Px(70)));
       ImGui::TextDisabled("Path colour: blue slow, red fast.");
       ImGui::EndGroup();
+      // The trial in depth, as replays on a race's page: analysed by the core from its trace.
+      if (ImGui::CollapsingHeader(("Analyse this trial##" + id).c_str())) {
+        if (!run.analysis) run.analysis = std::make_shared<const RunAnalysis>(AnalyseRun(*run.track, run.rules, result.trace));
+        DrawRunAnalysis(s, *run.analysis, *run.track, id + ".analysis", run.analysis_lap, "trial-" + run.model_name + "-steps.csv");
+      }
+      Tag(s, id + ".analyse");
       break;
     }
   }

@@ -3,7 +3,6 @@
 // laps equal the server's. Two runs at once in ghost mode.
 #include <algorithm>
 #include <memory>
-#include <optional>
 
 #include "../platform/page.h"
 #include "pitwall/json_codec.h"
@@ -28,19 +27,27 @@ void WatchRun(AppState& s, int64_t race_id, int64_t submission_id, bool as_ghost
   auto alive = [&s, raw] {
     return std::any_of(s.watch.begin(), s.watch.end(), [raw](const auto& w) { return w.get() == raw; });
   };
-  // The run (the server's laps) and its trace, fetched together; the replay
-  // starts when both are in. The browser inflates the trace (Content-Encoding: deflate).
-  auto trace_bytes = std::make_shared<std::optional<std::pair<int, std::string>>>();
-  auto finish = [&s, raw, alive, race_id, trace_bytes] {
-    if (!alive() || raw->server_laps.is_null() || !trace_bytes->has_value()) return;
-    const auto& [status, bytes] = **trace_bytes;
-    auto trace = status == 200 ? DecodeTrace(bytes) : Result<DecodedTrace>(Error{"the trace could not be fetched (HTTP " + std::to_string(status) + ")"});
+  // The run (the server's laps) and its trace, fetched once (or prefetched with the leaderboard);
+  // the replay starts when both are in.
+  FetchRun(s, submission_id, [&s, raw, alive, race_id](const FetchedRun& f) {
+    if (!alive()) return;
+    if (!f.run.ok()) {
+      raw->phase = ReplayRun::Phase::kFailed;
+      raw->error = f.run.problem;
+      return;
+    }
+    raw->alias = f.run.body["alias"];
+    raw->server_laps = f.run.body["laps"];
+    auto trace = f.trace_status == 200 ? DecodeTrace(f.trace)
+                                       : Result<DecodedTrace>(Error{"the trace could not be fetched (HTTP " + std::to_string(f.trace_status) + ")"});
     if (!trace || !s.race_tracks.count(race_id) || !s.race_detail[race_id].is_object()) {
       raw->phase = ReplayRun::Phase::kFailed;
       raw->error = trace ? "the race's track is not loaded" : trace.error().message;
       return;
     }
-    raw->result = RecordReplay(*s.race_tracks[race_id], RulesOf(s.race_detail[race_id]), trace.value().steps, raw->frames);
+    const RaceRules rules = RulesOf(s.race_detail[race_id]);
+    raw->result = RecordReplay(*s.race_tracks[race_id], rules, trace.value().steps, raw->frames);
+    raw->analysis = std::make_shared<const RunAnalysis>(AnalyseRun(*s.race_tracks[race_id], rules, trace.value().steps));
     const auto server_laps = LapsFromJson(raw->server_laps);
     if (!server_laps) {
       raw->phase = ReplayRun::Phase::kFailed;
@@ -57,24 +64,47 @@ void WatchRun(AppState& s, int64_t race_id, int64_t submission_id, bool as_ghost
     if (!raw->verified && raw->difference.empty()) raw->difference = "the replay has a different number of laps";
     raw->phase = ReplayRun::Phase::kReady;
     raw->start_ms = NowMs() - raw->requested_ms;
+  });
+}
+
+void FetchRun(AppState& s, int64_t submission_id, std::function<void(const FetchedRun&)> done) {
+  auto& slot = s.fetched_runs[submission_id];
+  if (slot && slot->complete()) return done(*slot);
+  const bool asked = slot != nullptr;
+  if (!slot) slot = std::make_shared<FetchedRun>();
+  slot->waiting.push_back(std::move(done));
+  if (asked) return;
+  // Both answers in: everyone waiting is told; a failure is forgotten (the next ask tries again).
+  auto settle = [&s, submission_id] {
+    auto it = s.fetched_runs.find(submission_id);
+    if (it == s.fetched_runs.end() || !it->second->complete()) return;
+    const std::shared_ptr<FetchedRun> f = it->second;
+    auto waiting = std::move(f->waiting);
+    f->waiting.clear();
+    if (!f->run.ok() || f->trace_status != 200) s.fetched_runs.erase(it);
+    for (auto& cb : waiting) cb(*f);
   };
   const std::string base = "/submissions/" + std::to_string(submission_id);
-  ApiCall(s, "GET", base + "/run", nullptr, [raw, alive, finish](const ApiResult& r) {
-    if (!alive()) return;
-    if (!r.ok()) {
-      raw->phase = ReplayRun::Phase::kFailed;
-      raw->error = r.problem;
-      return;
-    }
-    raw->alias = r.body["alias"];
-    raw->server_laps = r.body["laps"];
-    finish();
+  ApiCall(s, "GET", base + "/run", nullptr, [&s, submission_id, settle](const ApiResult& r) {
+    auto it = s.fetched_runs.find(submission_id);
+    if (it == s.fetched_runs.end()) return;
+    it->second->run = r;
+    it->second->run_in = true;
+    settle();
   });
-  ApiGetRaw(s, base + "/trace", [alive, trace_bytes, finish](int status, const std::string& bytes) {
-    if (!alive()) return;
-    *trace_bytes = std::make_pair(status, bytes);
-    finish();
+  // The browser inflates the trace (Content-Encoding: deflate).
+  ApiGetRaw(s, base + "/trace", [&s, submission_id, settle](int status, const std::string& bytes) {
+    auto it = s.fetched_runs.find(submission_id);
+    if (it == s.fetched_runs.end()) return;
+    it->second->trace_status = status;
+    it->second->trace = bytes;
+    it->second->trace_in = true;
+    settle();
   });
+}
+
+void PrefetchRun(AppState& s, int64_t submission_id) {
+  if (!s.fetched_runs.count(submission_id)) FetchRun(s, submission_id, [](const FetchedRun&) {});
 }
 
 void AdvanceWatch(AppState& s, double dt_ms) {
@@ -126,7 +156,9 @@ void DrawWatch(AppState& s, int64_t race_id) {
     s.watch_playing = false;
   }
   ImGui::SameLine();
-  if (ImGui::SmallButton("Close##watch")) {
+  const bool close = ImGui::SmallButton("Close##watch");
+  Tag(s, "watch.close");
+  if (close) {
     s.watch.clear();
     return;
   }
@@ -148,10 +180,14 @@ void DrawWatch(AppState& s, int64_t race_id) {
       ImGui::TextColored(ImVec4(1, 0.5f, 0.4f, 1), "%s", r.error.c_str());
       continue;
     }
+    // The column beside the track may be narrow: words wrap, the table fits.
+    ImGui::PushTextWrapPos(0.0f);
     if (r.verified) ImGui::TextColored(ImVec4(0.4f, 0.9f, 0.5f, 1), "verified: the replay's laps equal the server's");
     else ImGui::TextColored(ImVec4(1, 0.5f, 0.4f, 1), "does not match: %s", r.difference.c_str());
     ImGui::TextDisabled("ready to play %.0f ms after asking", r.start_ms);
-    if (ImGui::BeginTable(("watchlaps" + std::to_string(k)).c_str(), 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH, ImVec2(s.Px(320), s.Px(0)))) {
+    ImGui::PopTextWrapPos();
+    const float table_w = std::min(s.Px(320), ImGui::GetContentRegionAvail().x);
+    if (ImGui::BeginTable(("watchlaps" + std::to_string(k)).c_str(), 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH, ImVec2(table_w, s.Px(0)))) {
       for (const char* h : {"Lap", "Time", "Status"}) ImGui::TableSetupColumn(h);
       ImGui::TableHeadersRow();
       int64_t finish = 0;
@@ -170,6 +206,7 @@ void DrawWatch(AppState& s, int64_t race_id) {
     }
   }
   ImGui::EndGroup();
+  DrawAnalysis(s, race_id);
 }
 
 }  // namespace pw::web

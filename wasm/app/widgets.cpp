@@ -180,6 +180,87 @@ bool SliderSeconds(AppState& s, const std::string& label, const std::string& nam
   return changed;
 }
 
+namespace {
+/// The chart's frame: its rectangle, taken as one item (hover shows values).
+ImRect ChartFrame(const char* id, float height) {
+  const ImVec2 at = ImGui::GetCursorScreenPos();
+  const float w = ImGui::GetContentRegionAvail().x;
+  ImGui::InvisibleButton(id, ImVec2(w, height));
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(at, ImVec2(at.x + w, at.y + height), IM_COL32(24, 28, 32, 255));
+  return ImRect(at, ImVec2(at.x + w, at.y + height));
+}
+}  // namespace
+
+void LineChart(AppState& s, const char* id, const std::vector<double>& x, const std::vector<ChartSeries>& series, float height,
+               const char* unit, const std::vector<double>& x_marks) {
+  if (x.size() < 2) return;
+  const ImRect r = ChartFrame(id, s.Px(height));
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  double lo = 0, hi = 0;
+  bool any = false;
+  for (const ChartSeries& c : series)
+    for (double v : *c.y) {
+      if (v < -1e8) continue;  // no value there
+      lo = any ? std::min(lo, v) : v;
+      hi = any ? std::max(hi, v) : v;
+      any = true;
+    }
+  if (!any) return;
+  if (hi - lo < 1e-9) hi = lo + 1;
+  const float pad = s.Px(4);
+  const double x0 = x.front(), x1 = x.back();
+  auto X = [&](double v) { return r.Min.x + pad + static_cast<float>((v - x0) / (x1 - x0)) * (r.GetWidth() - 2 * pad); };
+  auto Y = [&](double v) { return r.Max.y - pad - static_cast<float>((v - lo) / (hi - lo)) * (r.GetHeight() - 2 * pad); };
+  dl->PushClipRect(r.Min, r.Max, true);
+  for (double m : x_marks) dl->AddLine(ImVec2(X(m), r.Min.y), ImVec2(X(m), r.Max.y), IM_COL32(90, 100, 110, 255), 1.0f);
+  if (lo < 0 && hi > 0) dl->AddLine(ImVec2(r.Min.x, Y(0)), ImVec2(r.Max.x, Y(0)), IM_COL32(150, 150, 150, 255), 1.0f);
+  std::vector<ImVec2> points;
+  for (const ChartSeries& c : series) {
+    points.clear();
+    for (size_t i = 0; i < x.size() && i < c.y->size(); ++i)
+      if ((*c.y)[i] >= -1e8) points.push_back(ImVec2(X(x[i]), Y((*c.y)[i])));
+    dl->AddPolyline(points.data(), static_cast<int>(points.size()), c.colour, 0, s.Px(1.5f));
+  }
+  char text[64];
+  std::snprintf(text, sizeof text, "%.2f %s", hi, unit);
+  dl->AddText(ImVec2(r.Min.x + pad, r.Min.y + pad * 0.5f), IM_COL32(170, 170, 170, 255), text);
+  std::snprintf(text, sizeof text, "%.2f %s", lo, unit);
+  dl->AddText(ImVec2(r.Min.x + pad, r.Max.y - ImGui::GetFontSize() - pad * 0.5f), IM_COL32(170, 170, 170, 255), text);
+  dl->PopClipRect();
+  if (ImGui::IsItemHovered()) {
+    const float mx = ImGui::GetIO().MousePos.x;
+    const double at = x0 + (mx - r.Min.x - pad) / (r.GetWidth() - 2 * pad) * (x1 - x0);
+    const size_t i = std::min(x.size() - 1, static_cast<size_t>(std::lower_bound(x.begin(), x.end(), at) - x.begin()));
+    dl->AddLine(ImVec2(X(x[i]), r.Min.y), ImVec2(X(x[i]), r.Max.y), IM_COL32(220, 220, 220, 160), 1.0f);
+    ImGui::BeginTooltip();
+    ImGui::Text("at %.2f m", x[i]);
+    for (const ChartSeries& c : series)
+      if (i < c.y->size()) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(c.colour), "%s: %.2f %s", c.name, (*c.y)[i], unit);
+    ImGui::EndTooltip();
+  }
+}
+
+void BarChart(AppState& s, const char* id, const std::vector<int>& counts, const std::vector<std::string>& labels, float height) {
+  if (counts.empty()) return;
+  const ImRect r = ChartFrame(id, s.Px(height));
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const int top = std::max(1, *std::max_element(counts.begin(), counts.end()));
+  const float pad = s.Px(4), label_h = ImGui::GetFontSize() + pad;
+  const float bw = (r.GetWidth() - 2 * pad) / static_cast<float>(counts.size());
+  for (size_t i = 0; i < counts.size(); ++i) {
+    const float h = (r.GetHeight() - 2 * pad - label_h) * static_cast<float>(counts[i]) / static_cast<float>(top);
+    const float x = r.Min.x + pad + bw * static_cast<float>(i);
+    dl->AddRectFilled(ImVec2(x + 1, r.Max.y - pad - label_h - h), ImVec2(x + bw - 1, r.Max.y - pad - label_h), IM_COL32(228, 87, 46, 220));
+    if (i < labels.size() && (i % std::max<size_t>(1, counts.size() / 6) == 0 || i + 1 == counts.size()))
+      dl->AddText(ImVec2(x, r.Max.y - label_h), IM_COL32(170, 170, 170, 255), labels[i].c_str());
+  }
+  if (ImGui::IsItemHovered()) {
+    const size_t i = std::min(counts.size() - 1, static_cast<size_t>(std::max(0.0f, (ImGui::GetIO().MousePos.x - r.Min.x - pad) / bw)));
+    ImGui::SetTooltip("%s: %d steps", i < labels.size() ? labels[i].c_str() : "", counts[i]);
+  }
+}
+
 std::string& FormValue(AppState& s, const std::string& form, const std::string& field) { return s.forms[form][field]; }
 
 void A11yHeading(AppState& s, const std::string& text) { s.a11y.push_back({{"h", text}}); }

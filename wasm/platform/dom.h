@@ -29,9 +29,11 @@ struct DomField {
 };
 
 /// Call once before the window system (GLFW) starts listening: keys typed into
-/// the DOM fields stay theirs, and touches become the mouse (one finger) and the
-/// wheel (a pinch).
+/// the DOM fields stay theirs, touches become the mouse (one finger) and the
+/// wheel (a pinch), and the wheel comes in steps (TakeWheel).
 void GuardDomFields();
+/// The wheel since the last call, in ImGui's units (steps; up and left positive).
+void TakeWheel(float& x, float& y);
 
 /// Shows the field this frame, and syncs its value both ways: a user's edit is
 /// copied into `value` (returns true); a change the app made to `value` is

@@ -1,6 +1,7 @@
 // The DOM side of the app (dom.h): text fields over the canvas and the accessible mirror.
 #include <emscripten.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <vector>
 
@@ -166,6 +167,21 @@ EM_JS(void, pw_js_touch_as_mouse, (), {
     }
   };
   for (const type of ["touchstart", "touchmove", "touchend", "touchcancel"]) canvas.addEventListener(type, handle, {capture : true, passive : false});
+});
+
+// The wheel, in ImGui's units: this Emscripten's GLFW hands over the browser's raw deltaY (pixels,
+// positive = down) where GLFW means steps with positive = up, so one notch scrolled the wrong way, to
+// the end. This listener, on the window before GLFW's, gives the app steps (100 pixels, 3 lines or a
+// page each, up positive) and keeps the event from GLFW.
+EM_JS(void, pw_js_wheel_as_steps, (), {
+  window.addEventListener("wheel", (e) => {
+    if (e.target !== Module.canvas) return;
+    e.stopImmediatePropagation();
+    e.preventDefault();
+    const scale = e.deltaMode === 1 ? 1 / 3 : e.deltaMode === 2 ? 3 : 1 / 100;
+    _pw_wheel(-e.deltaX * scale, -e.deltaY * scale);
+    _pw_wake();
+  }, {capture : true, passive : false});
 });
 
 EM_JS(int, pw_js_take_submit, (const char* name), {
@@ -338,6 +354,12 @@ EM_JS(void, pw_js_a11y, (const char* blocks_json), {
 
 namespace {
 std::vector<pw::web::MirrorEvent> mirror_events;
+double wheel_x = 0, wheel_y = 0;
+}
+
+extern "C" EMSCRIPTEN_KEEPALIVE void pw_wheel(double x, double y) {
+  wheel_x += x;
+  wheel_y += y;
 }
 
 extern "C" EMSCRIPTEN_KEEPALIVE void pw_mirror_event(int kind, unsigned id, double value) {
@@ -349,6 +371,13 @@ namespace pw::web {
 void GuardDomFields() {
   pw_js_guard_fields();
   pw_js_touch_as_mouse();
+  pw_js_wheel_as_steps();
+}
+
+void TakeWheel(float& x, float& y) {
+  x = static_cast<float>(std::clamp(wheel_x, -10.0, 10.0));
+  y = static_cast<float>(std::clamp(wheel_y, -10.0, 10.0));
+  wheel_x = wheel_y = 0;
 }
 
 bool ShowDomField(const DomField& f, std::string& value) {

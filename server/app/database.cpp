@@ -1,6 +1,8 @@
 #include "database.h"
 
 #include "names.h"
+#include "pitwall/json_codec.h"
+#include "pitwall/rules.h"
 
 #include <chrono>
 #include <cstdio>
@@ -133,6 +135,13 @@ const std::vector<const char*>& Migrations() {
       R"sql(
       ALTER TABLE invitations ADD COLUMN token_sealed TEXT;  -- NULL for links made before: reset to see one
       )sql",
+      // 5: a race stores every one of its rules (the core's codec), not only those it has columns for:
+      //    a run replays under the rules it was raced with, whatever the defaults of the binary that
+      //    replays it. Races made before get their columns plus this binary's defaults (BackfillRules),
+      //    the rules they were raced with. The rule columns stay, written alongside, for queries.
+      R"sql(
+      ALTER TABLE races ADD COLUMN rules_json TEXT;
+      )sql",
   };
   return m;
 }
@@ -174,6 +183,30 @@ void RekeyAliases(SQLite::Database& db) {
   }
 }
 
+// Migration 5: every race's rules as JSON, from its rule columns and the defaults for the rest.
+void BackfillRules(SQLite::Database& db) {
+  SQLite::Statement q(db,
+                      "SELECT id, timing_method, laps, min_laps, lap_mode, reset_on_off_track, off_track_penalty_ms FROM races "
+                      "WHERE rules_json IS NULL");
+  std::vector<std::pair<int64_t, std::string>> rows;
+  while (q.executeStep()) {
+    RaceRules rules = DefaultRaceRules();
+    ParseTimingMethod(q.getColumn(1).getString(), rules.timing);
+    rules.laps = q.getColumn(2).getInt();
+    rules.min_laps = q.getColumn(3).getInt();
+    ParseLapMode(q.getColumn(4).getString(), rules.lap_mode);
+    rules.reset_on_off_track = q.getColumn(5).getInt() != 0;
+    rules.off_track_penalty_ms = q.getColumn(6).getInt();
+    rows.emplace_back(q.getColumn(0).getInt64(), RulesToJson(rules).dump());
+  }
+  for (const auto& [id, rules] : rows) {
+    SQLite::Statement u(db, "UPDATE races SET rules_json = ? WHERE id = ?");
+    u.bind(1, rules);
+    u.bind(2, id);
+    u.exec();
+  }
+}
+
 int Migrate(SQLite::Database& db) {
   int version = db.execAndGet("PRAGMA user_version").getInt();
   const auto& all = Migrations();
@@ -181,6 +214,7 @@ int Migrate(SQLite::Database& db) {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     db.exec(all[static_cast<size_t>(version)]);
     if (version + 1 == 3) RekeyAliases(db);
+    if (version + 1 == 5) BackfillRules(db);
     ++version;
     db.exec("PRAGMA user_version = " + std::to_string(version));
     tx.commit();

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "database.h"
+#include "pitwall/json_codec.h"
 #include "pitwall/track_io.h"
 
 namespace pw::server {
@@ -37,7 +38,7 @@ std::optional<RaceInfo> League::Race(int64_t race_id) {
   SQLite::Statement q(db(),
                       "SELECT id, name, description, kind, race_type, track_id, track_json, timing_method, laps, min_laps, lap_mode, "
                       "reset_on_off_track, off_track_penalty_ms, opens_at, closes_at, max_submissions, created_by, created_at, "
-                      "revision, visibility FROM races WHERE id = ?");
+                      "revision, visibility, rules_json FROM races WHERE id = ?");
   q.bind(1, race_id);
   if (!q.executeStep()) return std::nullopt;
   auto r = std::make_shared<RaceInfo>();
@@ -63,6 +64,12 @@ std::optional<RaceInfo> League::Race(int64_t race_id) {
   r->created_at = q.getColumn(17).getInt64();
   const int64_t revision = q.getColumn(18).getInt64();
   r->visibility = q.getColumn(19).getString();
+  // Every rule as the race was made (migration 5): the columns above hold only some of them.
+  if (!q.getColumn(20).isNull()) {
+    auto rules = RulesFromJson(nlohmann::json::parse(q.getColumn(20).getString(), nullptr, false));
+    if (!rules) return std::nullopt;  // cannot happen: stored rules were the codec's own output
+    r->rules = rules.value();
+  }
   std::lock_guard<std::mutex> lock(mu_);
   races_[race_id] = r;
   if (revisions_[race_id] < revision) revisions_[race_id] = revision;

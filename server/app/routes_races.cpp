@@ -266,7 +266,7 @@ void AddRaceRoutes(Api& api) {
     SQLite::Statement ins(db,
                           "INSERT INTO races (name, description, kind, race_type, track_id, track_json, timing_method, laps, min_laps, "
                           "lap_mode, reset_on_off_track, off_track_penalty_ms, opens_at, closes_at, max_submissions, created_by, created_at, "
-                          "visibility) VALUES (?, ?, ?, 'TIME_TRIAL', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+                          "visibility, rules_json) VALUES (?, ?, ?, 'TIME_TRIAL', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
     const RaceRules& rules = settings.rules;
     ins.bind(1, *settings.name);
     ins.bind(2, settings.description.value_or(""));
@@ -285,6 +285,7 @@ void AddRaceRoutes(Api& api) {
     ins.bind(15, racer->id);
     ins.bind(16, NowMs());
     ins.bind(17, kind == "LEAGUE" ? std::string("public") : settings.visibility.value_or("participants"));
+    ins.bind(18, RulesToJson(rules).dump());
     ins.executeStep();
     const int64_t id = ins.getColumn(0).getInt64();
     ins.reset();

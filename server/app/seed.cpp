@@ -7,6 +7,7 @@
 #include "names.h"
 #include "model_gate.h"
 #include "onnx_writer.h"
+#include "pitwall/json_codec.h"
 #include "pitwall/track_io.h"
 #include "pitwall/track_library.h"
 #include "trainer.h"
@@ -60,18 +61,31 @@ int64_t SeedDemo(League& league) {
     r.reset();
     entries.push_back({racer_id, StoreModel(league, racer_id, std::string(e.alias) + " starter", models[i].first, models[i].second)});
   }
+  // DeepRacer's league format: three laps, best lap wins, resets with a 2 s penalty.
+  RaceRules rules = DefaultRaceRules();
+  rules.timing = TimingMethod::kBestLap;
+  rules.laps = rules.min_laps = 3;
+  rules.lap_mode = LapMode::kContinuous;
+  rules.reset_on_off_track = true;
+  rules.off_track_penalty_ms = 2000;
   SQLite::Statement race(db,
                          "INSERT INTO races (name, description, kind, race_type, track_id, track_json, timing_method, laps, min_laps, lap_mode, "
-                         "reset_on_off_track, off_track_penalty_ms, opens_at, closes_at, max_submissions, created_by, created_at) VALUES "
-                         "('Pitwall Demo Cup', 'A league race to try Pitwall: three laps of Pitwall Park, best lap wins. Train a starter "
-                         "model, enter it, and see where you land.', 'LEAGUE', 'TIME_TRIAL', ?, ?, 'BEST_LAP_TIME', 3, 3, 'CONTINUOUS', 1, "
-                         "2000, ?, ?, 99, ?, ?) RETURNING id");
+                         "reset_on_off_track, off_track_penalty_ms, opens_at, closes_at, max_submissions, created_by, created_at, rules_json) "
+                         "VALUES ('Pitwall Demo Cup', 'A league race to try Pitwall: three laps of Pitwall Park, best lap wins. Train a starter "
+                         "model, enter it, and see where you land.', 'LEAGUE', 'TIME_TRIAL', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 99, ?, ?, ?) RETURNING id");
   race.bind(1, track.id());
   race.bind(2, WritePitwallTrack(track));
-  race.bind(3, now);
-  race.bind(4, static_cast<int64_t>(now + int64_t{30} * 24 * 3600 * 1000));
-  race.bind(5, entries[0].first);
-  race.bind(6, now);
+  race.bind(3, ToString(rules.timing));
+  race.bind(4, rules.laps);
+  race.bind(5, rules.min_laps);
+  race.bind(6, ToString(rules.lap_mode));
+  race.bind(7, rules.reset_on_off_track ? 1 : 0);
+  race.bind(8, rules.off_track_penalty_ms);
+  race.bind(9, now);
+  race.bind(10, static_cast<int64_t>(now + int64_t{30} * 24 * 3600 * 1000));
+  race.bind(11, entries[0].first);
+  race.bind(12, now);
+  race.bind(13, RulesToJson(rules).dump());
   race.executeStep();
   const int64_t race_id = race.getColumn(0).getInt64();
   race.reset();

@@ -306,6 +306,66 @@ TEST_F(League, LiveUpdatesArriveOverServerSentEvents) {
   EXPECT_NE(received.find("\"status\":\"QUEUED\""), std::string::npos);
 }
 
+// A race stores every one of its rules (not only those with a column): a run replays under the rules
+// it was raced with, whatever the defaults of the binary that replays it. Races made before the
+// rules were stored get their columns plus the defaults they were raced with, on migration.
+TEST(RaceRules, EveryRuleIsStoredAndOldRacesGetTheirsWhenMigrated) {
+  ServerProcess server(TempDir("rules"));
+  ApiClient admin(server);
+  admin.SignUpAdmin("clerk");
+  auto created = admin.Post("/api/v1/races", {{"name", "Rules"}, {"track_id", "pitwall_park"}, {"closes_at", "2099-01-01T00:00:00Z"},
+                                              {"laps", 4}, {"min_laps", 2}, {"timing_method", "AVG_LAP_TIME"}, {"off_track_penalty_ms", 1500}});
+  ASSERT_EQ(created->status, 201) << created->body;
+  const int64_t id = Body(created)["id"];
+  const std::string path = "/api/v1/races/" + std::to_string(id);
+  const json rules = Body(admin.Get(path))["rules"];
+  EXPECT_EQ(rules["laps"], 4);
+  EXPECT_EQ(rules["timing_method"], "AVG_LAP_TIME");
+  EXPECT_EQ(rules.size(), 10u) << rules.dump();
+  const auto stored = [&] {
+    SQLite::Database db = OpenLeagueDb(server.data_dir());
+    SQLite::Statement q(db, "SELECT rules_json FROM races WHERE id = ?");
+    q.bind(1, id);
+    EXPECT_TRUE(q.executeStep());
+    return q.getColumn(0).isNull() ? json() : json::parse(q.getColumn(0).getString());
+  };
+  EXPECT_EQ(stored(), rules);
+
+  // The stored rules are the race's, not the binary's defaults.
+  ASSERT_TRUE(server.Stop());
+  json changed = rules;
+  changed["immobilised_penalty_ms"] = 4321;
+  {
+    SQLite::Database db = OpenLeagueDb(server.data_dir(), true);
+    SQLite::Statement u(db, "UPDATE races SET rules_json = ? WHERE id = ?");
+    u.bind(1, changed.dump());
+    u.bind(2, id);
+    u.exec();
+  }
+  server.Start();
+  const auto get_rules = [&] {  // a new client: the restarted server listens on another port
+    ApiClient again(server);
+    again.token = admin.token;
+    auto r = again.Get(path);
+    EXPECT_TRUE(r && r->status == 200);
+    return r && r->status == 200 ? Body(r)["rules"] : json();
+  };
+  EXPECT_EQ(get_rules()["immobilised_penalty_ms"], 4321);
+
+  // A league from before (schema 4: no rules_json column). Migrating gives the race its columns' rules and
+  // the defaults for the rest.
+  ASSERT_TRUE(server.Stop());
+  {
+    SQLite::Database db = OpenLeagueDb(server.data_dir(), true);
+    db.exec("ALTER TABLE races DROP COLUMN rules_json");
+    db.exec("PRAGMA user_version = 4");
+  }
+  server.Start();
+  EXPECT_NE(server.startup_output().find("(schema 5)"), std::string::npos) << server.startup_output();
+  EXPECT_EQ(get_rules(), rules);
+  EXPECT_EQ(stored(), rules);
+}
+
 TEST(LiveStreams, AreCapped) {
   ServerProcess server(TempDir("streams"), {"--no-demo", "--max-streams", "1"});
   ApiClient admin(server);

@@ -5,6 +5,7 @@
 #include <httplib.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -74,6 +75,9 @@ class ServerProcess {
     if (::pipe(out) != 0) throw std::runtime_error("pipe");
     pid_ = ::fork();
     if (pid_ == 0) {
+      // If the test program dies (a crash), its server dies with it rather than living on, holding
+      // ctest's output pipe open until the test's timeout.
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
       ::dup2(out[1], STDOUT_FILENO);
       ::close(out[0]);
       if (memory_limit_ > 0) {  // as production would run it (systemd MemoryMax, ulimit -v)

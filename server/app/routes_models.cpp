@@ -13,15 +13,14 @@
 #include "api.h"
 #include "database.h"
 #include "model_gate.h"
+#include "store/model_store.h"
 
 namespace pw::server {
 namespace {
 
-json ModelJson(SQLite::Statement& q) {
-  // columns: id, name, sha256, size_bytes, metadata, created_at
-  json metadata = json::parse(q.getColumn(4).getString(), nullptr, false);
-  return {{"id", q.getColumn(0).getInt64()}, {"name", q.getColumn(1).getString()}, {"sha256", q.getColumn(2).getString()},
-          {"size_bytes", q.getColumn(3).getInt64()}, {"created_at", Rfc3339(q.getColumn(5).getInt64())}, {"metadata", metadata}};
+json ModelJson(const store::ModelRecord& m) {
+  return {{"id", m.id},         {"name", m.name}, {"sha256", m.sha256}, {"size_bytes", m.size_bytes}, {"created_at", Rfc3339(m.created_at)},
+          {"metadata", json::parse(m.metadata_json, nullptr, false)}};
 }
 
 // Writes a file so that it is whole on disk before anyone refers to it.
@@ -53,45 +52,31 @@ bool WriteDurably(const std::string& path, const std::string& bytes) {
 
 // Removes model files no live model or submission needs any more.
 void CollectModelFiles(League& league) {
-  SQLite::Database& db = league.db();
-  SQLite::Statement q(db,
-                      "SELECT DISTINCT m.sha256 FROM models m WHERE m.deleted_at IS NOT NULL "
-                      "AND NOT EXISTS (SELECT 1 FROM models k WHERE k.sha256 = m.sha256 AND k.deleted_at IS NULL) "
-                      "AND NOT EXISTS (SELECT 1 FROM submissions s JOIN models k ON k.id = s.model_id JOIN races r ON r.id = s.race_id "
-                      "  WHERE k.sha256 = m.sha256 AND (s.status IN ('QUEUED', 'EVALUATING') OR r.closes_at > ?))");
-  q.bind(1, NowMs());
-  while (q.executeStep()) {
+  for (const std::string& sha : store::UnneededModelFiles(league.db(), NowMs())) {
     std::error_code ec;
-    std::filesystem::remove(league.models_dir() + "/" + q.getColumn(0).getString() + ".onnx", ec);
+    std::filesystem::remove(league.models_dir() + "/" + sha + ".onnx", ec);
   }
 }
 
 // Stores an uploaded model that passed the gate; returns its id.
 int64_t StoreModel(League& league, int64_t racer_id, const std::string& name, const std::string& bytes, const models::ModelReport& report) {
-  const std::string sha = Sha256Hex(bytes);
-  const std::string path = league.models_dir() + "/" + sha + ".onnx";
+  store::ModelRecord m;
+  m.racer_id = racer_id;
+  m.name = name;
+  m.sha256 = Sha256Hex(bytes);
+  m.size_bytes = static_cast<int64_t>(bytes.size());
+  m.metadata_json = WriteModelMetadata(*report.metadata);
+  m.created_at = NowMs();
+  const std::string path = league.models_dir() + "/" + m.sha256 + ".onnx";
   std::error_code ec;
   if (!std::filesystem::exists(path, ec) && !WriteDurably(path, bytes)) throw std::runtime_error("cannot write " + path);
-  SQLite::Statement ins(league.db(),
-                        "INSERT INTO models (racer_id, name, sha256, size_bytes, metadata, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id");
-  ins.bind(1, racer_id);
-  ins.bind(2, name);
-  ins.bind(3, sha);
-  ins.bind(4, static_cast<int64_t>(bytes.size()));
-  ins.bind(5, WriteModelMetadata(*report.metadata));
-  ins.bind(6, NowMs());
-  ins.executeStep();
-  return ins.getColumn(0).getInt64();
+  return store::InsertModel(league.db(), m);
 }
 
 void AddModelRoutes(Api& api) {
   League& league = api.league();
-  auto fetch = [&league](int64_t model_id, int64_t racer_id) {
-    auto q = std::make_unique<SQLite::Statement>(
-        league.db(), "SELECT id, name, sha256, size_bytes, metadata, created_at FROM models WHERE id = ? AND racer_id = ? AND deleted_at IS NULL");
-    q->bind(1, model_id);
-    q->bind(2, racer_id);
-    return q;
+  const auto no_such_model = [](const httplib::Request& req, httplib::Response& res) {
+    Problem(res, 404, "not-found", "No such model", "you have no model " + req.matches[1].str());
   };
 
   api.Add("POST", "/api/v1/models", [&api, &league](const httplib::Request& req, httplib::Response& res) {
@@ -102,18 +87,14 @@ void AddModelRoutes(Api& api) {
     FieldReader names{query, {}};
     if (!names.String("name", true, 1, 64))
       return Problem(res, 422, "validation", "Invalid model name", "the name must be 1 to 64 characters of text", names.errors);
-    {
-      SQLite::Statement held(league.db(), "SELECT COUNT(*), COALESCE(SUM(size_bytes), 0) FROM models WHERE racer_id = ? AND deleted_at IS NULL");
-      held.bind(1, racer->id);
-      held.executeStep();
-      const ServerConfig& c = league.config();
-      if (held.getColumn(0).getInt() >= c.max_models_per_racer)
-        return Problem(res, 409, "quota-exceeded", "Too many models",
-                       "you keep " + std::to_string(c.max_models_per_racer) + " models, the most a racer may; delete one first");
-      if (held.getColumn(1).getInt64() + static_cast<int64_t>(req.body.size()) > c.max_model_bytes_per_racer)
-        return Problem(res, 409, "quota-exceeded", "Model storage full",
-                       "your models would take more than " + std::to_string(c.max_model_bytes_per_racer >> 20) + " MiB; delete one first");
-    }
+    const store::ModelHoldings held = store::Holdings(league.db(), racer->id);
+    const ServerConfig& c = league.config();
+    if (held.count >= c.max_models_per_racer)
+      return Problem(res, 409, "quota-exceeded", "Too many models",
+                     "you keep " + std::to_string(c.max_models_per_racer) + " models, the most a racer may; delete one first");
+    if (held.bytes + static_cast<int64_t>(req.body.size()) > c.max_model_bytes_per_racer)
+      return Problem(res, 409, "quota-exceeded", "Model storage full",
+                     "your models would take more than " + std::to_string(c.max_model_bytes_per_racer >> 20) + " MiB; delete one first");
     const models::ModelReport report = models::InspectModel(req.body);
     if (!report.accepted()) {
       std::vector<FieldError> errors;
@@ -121,73 +102,57 @@ void AddModelRoutes(Api& api) {
       return Problem(res, 422, "model-refused", "Model refused", report.problems[0], errors);
     }
     const int64_t id = StoreModel(league, racer->id, name, req.body, report);
-    auto q = std::make_unique<SQLite::Statement>(league.db(), "SELECT id, name, sha256, size_bytes, metadata, created_at FROM models WHERE id = ?");
-    q->bind(1, id);
-    q->executeStep();
     res.set_header("Location", "/api/v1/models/" + std::to_string(id));
-    WriteJson(res, 201, ModelJson(*q));
+    WriteJson(res, 201, ModelJson(*store::FindModel(league.db(), id, racer->id)));
   });
 
   api.Add("GET", "/api/v1/models", [&api, &league](const httplib::Request& req, httplib::Response& res) {
     auto racer = api.RequireRacer(req, res);
     if (!racer) return;
-    SQLite::Statement q(league.db(),
-                        "SELECT id, name, sha256, size_bytes, metadata, created_at FROM models WHERE racer_id = ? AND deleted_at IS NULL ORDER BY id");
-    q.bind(1, racer->id);
     json list = json::array();
-    while (q.executeStep()) list.push_back(ModelJson(q));
+    for (const store::ModelRecord& m : store::ListModels(league.db(), racer->id)) list.push_back(ModelJson(m));
     WriteJson(res, 200, {{"models", list}});
   });
 
-  api.Add("GET", "/api/v1/models/{model_id}", [&api, fetch](const httplib::Request& req, httplib::Response& res) {
+  api.Add("GET", "/api/v1/models/{model_id}", [&api, &league, no_such_model](const httplib::Request& req, httplib::Response& res) {
     auto racer = api.RequireRacer(req, res);
     if (!racer) return;
-    auto q = fetch(PathId(req, 1), racer->id);
-    if (!q->executeStep()) return Problem(res, 404, "not-found", "No such model", "you have no model " + req.matches[1].str());
-    WriteJson(res, 200, ModelJson(*q));
+    const auto model = store::FindModel(league.db(), PathId(req, 1), racer->id);
+    if (!model) return no_such_model(req, res);
+    WriteJson(res, 200, ModelJson(*model));
   });
 
   // The model file itself, for trials in the owner's browser.
-  api.Add("GET", "/api/v1/models/{model_id}/onnx", [&api, &league, fetch](const httplib::Request& req, httplib::Response& res) {
+  api.Add("GET", "/api/v1/models/{model_id}/onnx", [&api, &league, no_such_model](const httplib::Request& req, httplib::Response& res) {
     auto racer = api.RequireRacer(req, res);
     if (!racer) return;
-    auto q = fetch(PathId(req, 1), racer->id);
-    if (!q->executeStep()) return Problem(res, 404, "not-found", "No such model", "you have no model " + req.matches[1].str());
-    std::ifstream in(league.models_dir() + "/" + q->getColumn(2).getString() + ".onnx", std::ios::binary);
+    const auto model = store::FindModel(league.db(), PathId(req, 1), racer->id);
+    if (!model) return no_such_model(req, res);
+    std::ifstream in(league.models_dir() + "/" + model->sha256 + ".onnx", std::ios::binary);
     std::ostringstream bytes;
     bytes << in.rdbuf();
     res.set_header("Cache-Control", "private, max-age=86400");  // content-addressed: it never changes
     res.set_content(bytes.str(), "application/octet-stream");
   });
 
-  api.Add("PATCH", "/api/v1/models/{model_id}", [&api, &league, fetch](const httplib::Request& req, httplib::Response& res) {
+  api.Add("PATCH", "/api/v1/models/{model_id}", [&api, &league, no_such_model](const httplib::Request& req, httplib::Response& res) {
     auto racer = api.RequireRacer(req, res);
     if (!racer) return;
-    if (!fetch(PathId(req, 1), racer->id)->executeStep())
-      return Problem(res, 404, "not-found", "No such model", "you have no model " + req.matches[1].str());
+    if (!store::FindModel(league.db(), PathId(req, 1), racer->id)) return no_such_model(req, res);
     auto body = JsonBody(req, res);
     if (!body) return;
     FieldReader f{*body, {}};
     const auto name = f.String("name", true, 1, 64);
     if (!f.errors.empty()) return Problem(res, 422, "validation", "Invalid model name", "the name must be 1 to 64 characters", f.errors);
-    SQLite::Statement u(league.db(), "UPDATE models SET name = ? WHERE id = ?");
-    u.bind(1, *name);
-    u.bind(2, PathId(req, 1));
-    u.exec();
-    auto q = fetch(PathId(req, 1), racer->id);
-    q->executeStep();
-    WriteJson(res, 200, ModelJson(*q));
+    store::RenameModel(league.db(), PathId(req, 1), *name);
+    WriteJson(res, 200, ModelJson(*store::FindModel(league.db(), PathId(req, 1), racer->id)));
   });
 
-  api.Add("DELETE", "/api/v1/models/{model_id}", [&api, &league, fetch](const httplib::Request& req, httplib::Response& res) {
+  api.Add("DELETE", "/api/v1/models/{model_id}", [&api, &league, no_such_model](const httplib::Request& req, httplib::Response& res) {
     auto racer = api.RequireRacer(req, res);
     if (!racer) return;
-    if (!fetch(PathId(req, 1), racer->id)->executeStep())
-      return Problem(res, 404, "not-found", "No such model", "you have no model " + req.matches[1].str());
-    SQLite::Statement u(league.db(), "UPDATE models SET deleted_at = ? WHERE id = ?");
-    u.bind(1, NowMs());
-    u.bind(2, PathId(req, 1));
-    u.exec();
+    if (!store::FindModel(league.db(), PathId(req, 1), racer->id)) return no_such_model(req, res);
+    store::MarkModelDeleted(league.db(), PathId(req, 1), NowMs());
     CollectModelFiles(league);
     res.status = 204;
   });

@@ -8,6 +8,7 @@
 #include "database.h"
 #include "pitwall/analysis.h"
 #include "pitwall/replay.h"
+#include "store/model_store.h"
 
 namespace pw::server {
 namespace {
@@ -88,10 +89,7 @@ void AddSubmissionRoutes(Api& api) {
         return WriteJson(res, 202, SubmissionJson(again, league));
       }
     }
-    SQLite::Statement model(db, "SELECT 1 FROM models WHERE id = ? AND racer_id = ? AND deleted_at IS NULL");
-    model.bind(1, *model_id);
-    model.bind(2, racer->id);
-    if (!model.executeStep())
+    if (!store::FindModel(db, *model_id, racer->id))
       return Problem(res, 404, "not-found", "No such model", "you have no model " + std::to_string(*model_id), {{"model_id", "is not one of your models"}});
     SQLite::Statement used(db, "SELECT COUNT(*) FROM submissions WHERE race_id = ? AND racer_id = ? AND status != 'CANCELLED'");
     used.bind(1, race_id);

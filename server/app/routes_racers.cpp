@@ -3,11 +3,12 @@
 
 #include <algorithm>
 
+#include <chrono>
+
 #include "api.h"
 #include "database.h"
 #include "names.h"
-
-#include <chrono>
+#include "store/racer_store.h"
 
 namespace pw::server {
 namespace {
@@ -66,28 +67,14 @@ void AddRacerRoutes(Api& api) {
       if (!slot.held()) return Busy(res);
       hash = HashPassword(*password);  // slow on purpose: outside the transaction
     }
-    SQLite::Database& db = league.db();
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement taken(db, "SELECT alias FROM racers WHERE alias_key = ? OR alias_look = ?");
-    taken.bind(1, alias.key);
-    taken.bind(2, alias.look);
-    if (taken.executeStep())
+    // Nobody becomes an admin by registering: see OfferAdminSetup (server.cpp).
+    Racer r{0, alias.alias, "racer", false, NowMs()};
+    const auto id = store::RegisterRacer(league.db(), {r.alias, alias.key, alias.look, hash, r.role, r.created_at});
+    if (!id)
       return Problem(res, 409, "alias-taken", "Alias taken",
                      "the alias '" + alias.alias + "' is taken, or looks the same as one that is (aliases ignore case and look-alike letters)",
                      {{"alias", "is already taken"}});
-    // Nobody becomes an admin by registering: see OfferAdminSetup (server.cpp).
-    Racer r{0, alias.alias, "racer", false, NowMs()};
-    SQLite::Statement ins(db, "INSERT INTO racers (alias, alias_key, password_hash, role, created_at, alias_look) VALUES (?, ?, ?, ?, ?, ?) RETURNING id");
-    ins.bind(1, r.alias);
-    ins.bind(2, alias.key);
-    ins.bind(3, hash);
-    ins.bind(4, r.role);
-    ins.bind(5, r.created_at);
-    ins.bind(6, alias.look);
-    ins.executeStep();
-    r.id = ins.getColumn(0).getInt64();
-    ins.reset();
-    tx.commit();
+    r.id = *id;
     res.set_header("Location", "/api/v1/racers/" + std::to_string(r.id));
     WriteJson(res, 201, RacerJson(r));
   });
@@ -108,21 +95,13 @@ void AddRacerRoutes(Api& api) {
       return Problem(res, 429, "rate-limited", "Too many failed sign-ins",
                      "too many wrong passwords for this alias; retry in " + std::to_string(retry) + " s");
     }
-    SQLite::Database& db = league.db();
-    SQLite::Statement q(db, "SELECT id, alias, role, terms_accepted_at IS NOT NULL, created_at, password_hash, is_demo FROM racers WHERE alias_key = ?");
-    q.bind(1, key);
     // Unknown aliases cost the same time as wrong passwords: nothing to learn from timing.
     static const std::string dummy = HashPassword("pitwall-dummy-password");
-    // Read the row and let the statement go before the slow part: an open
-    // read would hold a snapshot that later writes on this connection must upgrade.
-    const bool found = q.executeStep();
-    const std::string hash = found ? q.getColumn(5).getString() : dummy;
-    const bool demo = found && q.getColumn(6).getInt() != 0;
-    Racer r;
-    if (found)
-      r = Racer{q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(), q.getColumn(3).getInt() != 0,
-                q.getColumn(4).getInt64()};
-    q.reset();
+    const auto credentials = store::FindRacerByAliasKey(league.db(), key);
+    const bool found = credentials.has_value();
+    const std::string hash = found ? credentials->password_hash : dummy;
+    const bool demo = found && credentials->demo;
+    const Racer r = found ? credentials->racer : Racer{};
     bool verified = false;
     {
       HashSlot slot(league);
@@ -136,12 +115,7 @@ void AddRacerRoutes(Api& api) {
     guards.signin_failures.Succeeded(key);
     const std::string token = NewToken();
     const int64_t now = NowMs();
-    SQLite::Statement ins(db, "INSERT INTO sessions (token_hash, racer_id, created_at, expires_at) VALUES (?, ?, ?, ?)");
-    ins.bind(1, Sha256Hex(token));
-    ins.bind(2, r.id);
-    ins.bind(3, now);
-    ins.bind(4, now + kSessionLifetimeMs);
-    ins.exec();
+    store::CreateSession(league.db(), Sha256Hex(token), r.id, now, now + kSessionLifetimeMs);
     WriteJson(res, 201, {{"token", token}, {"token_type", "Bearer"}, {"expires_at", Rfc3339(now + kSessionLifetimeMs)}, {"racer", RacerJson(r)}});
   });
 
@@ -151,10 +125,7 @@ void AddRacerRoutes(Api& api) {
       api.RequireRacer(req, res);
       return;
     }
-    SQLite::Statement q(league.db(), "UPDATE sessions SET revoked_at = ? WHERE token_hash = ?");
-    q.bind(1, NowMs());
-    q.bind(2, hash);
-    q.exec();
+    store::RevokeSession(league.db(), hash, NowMs());
     res.status = 204;
   });
 
@@ -162,10 +133,7 @@ void AddRacerRoutes(Api& api) {
   api.Add("DELETE", "/api/v1/sessions", [&api, &league](const httplib::Request& req, httplib::Response& res) {
     auto racer = api.RequireRacer(req, res);
     if (!racer) return;
-    SQLite::Statement q(league.db(), "UPDATE sessions SET revoked_at = ? WHERE racer_id = ? AND revoked_at IS NULL");
-    q.bind(1, NowMs());
-    q.bind(2, racer->id);
-    const int ended = q.exec();
+    const int ended = store::RevokeAllSessions(league.db(), racer->id, NowMs());
     WriteJson(res, 200, {{"ended_sessions", ended}});
   });
 
@@ -183,12 +151,9 @@ void AddRacerRoutes(Api& api) {
     const auto current = f.String("current_password", true, 1, 256);
     const auto next = f.String("new_password", true, 8, 256);
     if (!f.errors.empty()) return Problem(res, 422, "validation", "Invalid password change", "the password was not changed", f.errors);
-    SQLite::Database& db = league.db();
-    SQLite::Statement q(db, "SELECT password_hash FROM racers WHERE id = ?");
-    q.bind(1, racer->id);
-    if (!q.executeStep()) return api.RequireRacer(req, res), void();
-    const std::string stored = q.getColumn(0).getString();
-    q.reset();
+    const auto stored_hash = store::PasswordHash(league.db(), racer->id);
+    if (!stored_hash) return api.RequireRacer(req, res), void();
+    const std::string stored = *stored_hash;
     std::string hash;
     {
       HashSlot slot(league);
@@ -198,17 +163,7 @@ void AddRacerRoutes(Api& api) {
                        {{"current_password", "is wrong"}});
       hash = HashPassword(*next);
     }
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement u(db, "UPDATE racers SET password_hash = ? WHERE id = ?");
-    u.bind(1, hash);
-    u.bind(2, racer->id);
-    u.exec();
-    SQLite::Statement end(db, "UPDATE sessions SET revoked_at = ? WHERE racer_id = ? AND token_hash != ? AND revoked_at IS NULL");
-    end.bind(1, NowMs());
-    end.bind(2, racer->id);
-    end.bind(3, token_hash);
-    const int ended = end.exec();
-    tx.commit();
+    const int ended = store::ChangePassword(league.db(), racer->id, hash, token_hash, NowMs());
     WriteJson(res, 200, {{"ended_sessions", ended}});
   });
 
@@ -230,9 +185,7 @@ void AddRacerRoutes(Api& api) {
                        "the setup token is wrong or was used already (an admin can run: pitwall admin grant <alias>)");
       expected.clear();
     }
-    SQLite::Statement u(league.db(), "UPDATE racers SET role = 'admin' WHERE id = ?");
-    u.bind(1, racer->id);
-    u.exec();
+    store::MakeAdmin(league.db(), racer->id);
     racer->role = "admin";
     WriteJson(res, 200, RacerJson(*racer));
   });
@@ -255,10 +208,7 @@ void AddRacerRoutes(Api& api) {
     if (accept && !*accept) f.errors.push_back({"accept", "must be true to accept the terms"});
     if (!f.errors.empty()) return Problem(res, 422, "validation", "Terms not accepted", "send {\"accept\": true}", f.errors);
     // Recorded once: accepting again keeps the first time.
-    SQLite::Statement q(league.db(), "UPDATE racers SET terms_accepted_at = COALESCE(terms_accepted_at, ?) WHERE id = ?");
-    q.bind(1, NowMs());
-    q.bind(2, racer->id);
-    q.exec();
+    store::AcceptTerms(league.db(), racer->id, NowMs());
     racer->terms_accepted = true;
     WriteJson(res, 200, RacerJson(*racer));
   });

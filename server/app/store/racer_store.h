@@ -1,0 +1,48 @@
+// The racers and sessions tables: typed records and the SQL that reads and
+// writes them. Passwords arrive here already hashed (auth.h), tokens as their
+// SHA-256: this layer never sees a secret.
+#pragma once
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "auth.h"
+
+namespace pw::server::store {
+
+struct NewRacer {
+  std::string alias;          ///< as shown (NFKC)
+  std::string alias_key;      ///< names.h: the skeleton of the case fold, unique
+  std::string alias_look;     ///< names.h: what the alias looks like, unique
+  std::string password_hash;  ///< argon2id
+  std::string role = "racer";
+  int64_t created_at = 0;
+};
+/// Registers a racer unless the alias (or one that looks the same) is taken: its id, or nullopt.
+std::optional<int64_t> RegisterRacer(SQLite::Database& db, const NewRacer& racer);
+
+/// What signing in needs of a racer.
+struct RacerCredentials {
+  Racer racer;
+  std::string password_hash;
+  bool demo = false;  ///< the demo league's racers cannot sign in
+};
+std::optional<RacerCredentials> FindRacerByAliasKey(SQLite::Database& db, const std::string& alias_key);
+std::optional<std::string> PasswordHash(SQLite::Database& db, int64_t racer_id);
+/// Sets a new password hash and ends every session of the racer but `keep_token_hash`'s, at once;
+/// how many sessions ended.
+int ChangePassword(SQLite::Database& db, int64_t racer_id, const std::string& password_hash, const std::string& keep_token_hash,
+                   int64_t now_ms);
+void MakeAdmin(SQLite::Database& db, int64_t racer_id);
+/// Records the first acceptance of the racing terms (accepting again keeps the first time).
+void AcceptTerms(SQLite::Database& db, int64_t racer_id, int64_t now_ms);
+
+void CreateSession(SQLite::Database& db, const std::string& token_hash, int64_t racer_id, int64_t now_ms, int64_t expires_at_ms);
+void RevokeSession(SQLite::Database& db, const std::string& token_hash, int64_t now_ms);
+/// Ends every live session of the racer; how many.
+int RevokeAllSessions(SQLite::Database& db, int64_t racer_id, int64_t now_ms);
+
+}  // namespace pw::server::store

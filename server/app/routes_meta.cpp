@@ -5,6 +5,7 @@
 
 #include "api.h"
 #include "openapi_yaml.h"
+#include "store/submission_store.h"
 
 namespace pw::server {
 namespace {
@@ -53,7 +54,7 @@ void AddMetaRoutes(Api& api) {
     res.set_content(OpenApiJson(), "application/json");
   });
   api.Add("GET", "/api/v1/health", [&league](const httplib::Request&, httplib::Response& res) {
-    const int queued = league.db().execAndGet("SELECT COUNT(*) FROM submissions WHERE status = 'QUEUED'").getInt();
+    const int queued = store::CountQueued(league.db());
     json out = {{"status", "ok"}, {"queued", queued}, {"live_streams", league.open_streams.load()}};
     if (league.edge_stats) {
       const EdgeStats e = league.edge_stats();

@@ -66,6 +66,10 @@ try {
   await register(page, server.url, 'idle');
   const account = await idleCpu(page);
   console.log(`idle_cpu_account_screen percent_of_one_core=${account.percent.toFixed(2)} frames_drawn=${account.frames} in 10 s (goal < 2)`);
+  // The next 10 s on the same screen: the first window after a sign-in holds one-off work of the
+  // browser's (the app draws no frame in either; which work, the bench does not tell apart).
+  const steady = await idleCpu(page);
+  console.log(`idle_cpu_account_screen_next_10s percent_of_one_core=${steady.percent.toFixed(2)} frames_drawn=${steady.frames} in 10 s (goal < 2)`);
 
   // Animating: a trial's playback at 1x, drawn at 2x.
   await upload(page, join(env.starters, 'starter-park-state.onnx'));

@@ -72,8 +72,14 @@ void DrawComparison(AppState& s, ReplayRun& a, ReplayRun& b, const Track& track)
   Tag(s, "analysis.sectors");
 
   const int lap_a = v.lap_a > 0 ? v.lap_a : ra.best_lap(), lap_b = v.lap_b > 0 ? v.lap_b : rb.best_lap();
-  const std::vector<double> starts = v.sectors > 0 ? EqualSectors(ra.lap_length_m, v.sectors) : CornerSectors(track);
-  const LapComparison c = CompareLaps(ra, lap_a, rb, lap_b, starts);
+  const std::array<int64_t, 5> wanted{a.submission_id, b.submission_id, lap_a, lap_b, v.sectors};
+  if (!v.comparison || v.computed_for != wanted) {
+    v.sector_starts = v.sectors > 0 ? EqualSectors(ra.lap_length_m, v.sectors) : CornerSectors(track);
+    v.comparison = std::make_shared<const LapComparison>(CompareLaps(ra, lap_a, rb, lap_b, v.sector_starts));
+    v.computed_for = wanted;
+  }
+  const std::vector<double>& starts = v.sector_starts;
+  const LapComparison& c = *v.comparison;
 
   // Laps side by side.
   std::vector<std::vector<std::string>> lap_rows;
@@ -289,7 +295,10 @@ void DrawAnalysis(AppState& s, int64_t race_id) {
     if (ready.size() == 2) Tag(s, "analysis.tab.compare");
     if (compare) {
       if (s.analysis.race != race_id || s.analysis.a != ready[0]->submission_id || s.analysis.b != ready[1]->submission_id) {
-        s.analysis = AnalysisView{race_id, ready[0]->submission_id, ready[1]->submission_id};
+        s.analysis = AnalysisView{};
+        s.analysis.race = race_id;
+        s.analysis.a = ready[0]->submission_id;
+        s.analysis.b = ready[1]->submission_id;
         s.analysis.requested_ms = NowMs();
       }
       DrawComparison(s, *ready[0], *ready[1], track);

@@ -4,6 +4,7 @@
 
 #include <imgui.h>
 
+#include <array>
 #include <functional>
 #include <map>
 #include <memory>
@@ -90,6 +91,11 @@ struct AnalysisView {
   int run_lap = 0;              ///< the one-run view: 0 all laps, else that lap
   double requested_ms = 0;      ///< when the comparison was asked for
   double first_drawn_ms = -1;   ///< how long until it was first drawn
+  // The comparison as last computed, and what it was computed for (runs, laps, sectors): computed
+  // again only when one of those changes, not every frame.
+  std::array<int64_t, 5> computed_for{};
+  std::vector<double> sector_starts;
+  std::shared_ptr<const LapComparison> comparison;
 };
 
 // What the screens keep between frames (choices, forms, previews) lives here, in AppState, never in

@@ -54,8 +54,8 @@ void LapChoice(AppState& s, const std::string& tag, const std::string& name, con
 
 void DrawComparison(AppState& s, ReplayRun& a, ReplayRun& b, const Track& track) {
   AnalysisView& v = s.analysis;
-  const RunAnalysis& ra = *a.analysis;
-  const RunAnalysis& rb = *b.analysis;
+  const RunAnalysis& ra = a.analysis->run;
+  const RunAnalysis& rb = b.analysis->run;
   if (ra.best_lap() == 0 || rb.best_lap() == 0) {
     ImGui::TextDisabled("Both runs need a complete lap to compare.");
     return;
@@ -184,7 +184,8 @@ void CompareRuns(AppState& s, int64_t race_id, int64_t a, int64_t b) {
   s.analysis.requested_ms = NowMs();
 }
 
-void DrawRunAnalysis(AppState& s, const RunAnalysis& run, const Track& track, const std::string& id, int& lap, const std::string& csv_name) {
+void DrawRunAnalysis(AppState& s, const AnalysedRun& analysed, const Track& track, const std::string& id, int& lap, const std::string& csv_name) {
+  const RunAnalysis& run = analysed.run;
   // Which lap: all of them, or one.
   std::vector<ChoiceOption> options{{"All laps", "all"}};
   for (const LapResult& l : run.result.laps) options.push_back({"Lap " + std::to_string(l.lap) + " \u00b7 " + Secs(l.time_ms), std::to_string(l.lap)});
@@ -204,7 +205,7 @@ void DrawRunAnalysis(AppState& s, const RunAnalysis& run, const Track& track, co
     line.push_back({r.x, r.y});
     colours.push_back(SpeedColour(static_cast<float>(r.car_speed_mps)));
   }
-  const RunFigures f = SummariseRun(run);
+  const RunFigures& f = analysed.figures;
   for (const RunStep* r : f.off_track)
     if (lap == 0 || r->lap == lap) marks.push_back({r->x, r->y});
   TrackOverlay heat;

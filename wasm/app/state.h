@@ -36,6 +36,15 @@ struct ApiResult {
   bool ok() const { return status >= 200 && status < 300; }
 };
 
+/// A run analysed by the core, with its figures (histograms, off-track points) worked out once.
+struct AnalysedRun {
+  RunAnalysis run;
+  RunFigures figures;  ///< points into run.steps: an AnalysedRun is never copied or moved
+  explicit AnalysedRun(RunAnalysis analysis) : run(std::move(analysis)), figures(SummariseRun(run)) {}
+  AnalysedRun(const AnalysedRun&) = delete;
+  AnalysedRun& operator=(const AnalysedRun&) = delete;
+};
+
 /// A browser trial in the garage or a race's comparison: model download,
 /// ONNX Runtime Web session, the run, then playback.
 struct TrialRun {
@@ -48,7 +57,7 @@ struct TrialRun {
   int session = 0;
   std::unique_ptr<BrowserTrial> trial;
   std::string error;
-  std::shared_ptr<const RunAnalysis> analysis;  ///< made when first asked for
+  std::shared_ptr<const AnalysedRun> analysis;  ///< made when first asked for
   int analysis_lap = 0;                          ///< the lap it studies (0: all)
   // Playback.
   bool playing = true;
@@ -69,7 +78,7 @@ struct ReplayRun {
   bool verified = false;
   std::string difference;
   double requested_ms = 0, start_ms = 0;  ///< from the click to ready to play
-  std::shared_ptr<const RunAnalysis> analysis;  ///< the run row by row (the core's analysis)
+  std::shared_ptr<const AnalysedRun> analysis;  ///< the run row by row (the core's analysis)
 };
 
 /// A ranked run as fetched once: the server's record of it and its trace (neither changes).
@@ -307,7 +316,7 @@ void CompareRuns(AppState& s, int64_t race_id, int64_t a, int64_t b);
 /// The comparison and each run in depth, under the replays of the race's page.
 void DrawAnalysis(AppState& s, int64_t race_id);
 /// One run in depth: speed on the track, where it left it, its laps, its actions; the simtrace CSV.
-void DrawRunAnalysis(AppState& s, const RunAnalysis& run, const Track& track, const std::string& id, int& lap, const std::string& csv_name);
+void DrawRunAnalysis(AppState& s, const AnalysedRun& analysed, const Track& track, const std::string& id, int& lap, const std::string& csv_name);
 
 // replays (watch.cpp)
 /// A run's record and trace, from the server once, then from memory; `done` when both are in.

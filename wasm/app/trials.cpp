@@ -169,7 +169,7 @@ void DrawTrialRun(AppState& s, TrialRun& run, const std::string& id) {
       ImGui::EndGroup();
       // The trial in depth, as replays on a race's page: analysed by the core from its trace.
       if (ImGui::CollapsingHeader(("Analyse this trial##" + id).c_str())) {
-        if (!run.analysis) run.analysis = std::make_shared<const RunAnalysis>(AnalyseRun(*run.track, run.rules, result.trace));
+        if (!run.analysis) run.analysis = std::make_shared<const AnalysedRun>(AnalyseRun(*run.track, run.rules, result.trace));
         DrawRunAnalysis(s, *run.analysis, *run.track, id + ".analysis", run.analysis_lap, "trial-" + run.model_name + "-steps.csv");
       }
       Tag(s, id + ".analyse");

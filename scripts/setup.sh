@@ -18,6 +18,7 @@ apt_packages=(
   libonnx-dev libprotobuf-dev protobuf-compiler  # the model upload gate and writer (libonnx-dev forgets protobuf)
   libeigen3-dev                           # training the starter models
   libsqlitecpp-dev dpkg-dev               # the server: SQLite; dpkg-source unpacks cpp-httplib's source package
+  libpq-dev postgresql                    # the server on PostgreSQL (libpq), and the database its tests run on
   libicu-dev                              # racer aliases: NFKC and confusable skeletons (UTS #39)
   clang libclang-rt-14-dev                # libFuzzer targets
   nginx-light                             # the reference server in the HTTP benchmark

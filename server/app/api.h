@@ -56,7 +56,7 @@ void AddCommunityRoutes(Api& api);
 void AddAllRoutes(Api& api);
 
 /// Recomputes a racer's leaderboard row (evaluator.cpp).
-bool RecomputeLeaderboardRow(SQLite::Database& db, int64_t race_id, int64_t racer_id);
+bool RecomputeLeaderboardRow(db::Connection& db, int64_t race_id, int64_t racer_id);
 
 /// The OpenAPI document (server/openapi.yaml, compiled in) as JSON.
 const std::string& OpenApiJson();

@@ -46,15 +46,15 @@ std::string Sha256Hex(const std::string& data) {
   return hex;
 }
 
-std::optional<Racer> Authenticate(SQLite::Database& db, const httplib::Request& req, std::string* token_hash) {
+std::optional<Racer> Authenticate(db::Connection& db, const httplib::Request& req, std::string* token_hash) {
   return AuthenticateBearer(db, req.get_header_value("Authorization"), token_hash);
 }
 
-std::optional<Racer> AuthenticateBearer(SQLite::Database& db, const std::string& header, std::string* token_hash) {
+std::optional<Racer> AuthenticateBearer(db::Connection& db, const std::string& header, std::string* token_hash) {
   const std::string prefix = "Bearer ";
   if (header.size() <= prefix.size() || header.compare(0, prefix.size(), prefix) != 0) return std::nullopt;
   const std::string hash = Sha256Hex(header.substr(prefix.size()));
-  SQLite::Statement q(db,
+  db::Statement q(db,
                       "SELECT r.id, r.alias, r.role, r.terms_accepted_at IS NOT NULL, r.created_at FROM sessions s "
                       "JOIN racers r ON r.id = s.racer_id WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ?");
   q.bind(1, hash);

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include <SQLiteCpp/SQLiteCpp.h>
+#include "db.h"
 #include <httplib.h>
 
 namespace pw::server {
@@ -46,8 +46,8 @@ struct Racer {
 
 /// The racer behind an Authorization header value "Bearer <token>", if the
 /// token is known, unexpired and not revoked.
-std::optional<Racer> AuthenticateBearer(SQLite::Database& db, const std::string& authorization, std::string* token_hash = nullptr);
+std::optional<Racer> AuthenticateBearer(db::Connection& db, const std::string& authorization, std::string* token_hash = nullptr);
 /// The same, for a request's Authorization header.
-std::optional<Racer> Authenticate(SQLite::Database& db, const httplib::Request& req, std::string* token_hash = nullptr);
+std::optional<Racer> Authenticate(db::Connection& db, const httplib::Request& req, std::string* token_hash = nullptr);
 
 }  // namespace pw::server

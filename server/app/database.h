@@ -1,10 +1,10 @@
-// SQLite through SQLiteCpp: one connection per thread, WAL, a busy timeout,
-// and synchronous=FULL so that an accepted submission survives a crash of the
-// process or the machine. The schema is created and upgraded by numbered
-// migrations (PRAGMA user_version) when the server starts.
+// The league's database (server/db: SQLite or PostgreSQL, one connection per
+// thread). The schema is created and upgraded by numbered migrations, one list
+// per engine (SQLite's PRAGMA user_version; PostgreSQL's pitwall_schema table),
+// when the server starts.
 #pragma once
 
-#include <SQLiteCpp/SQLiteCpp.h>
+#include "db.h"
 
 #include <cstdint>
 #include <memory>
@@ -12,14 +12,8 @@
 
 namespace pw::server {
 
-/// Opens (creating if needed) a connection with Pitwall's settings.
-std::unique_ptr<SQLite::Database> OpenDatabase(const std::string& path);
-
-/// Applies every migration newer than the file's user_version; returns the version now.
-int Migrate(SQLite::Database& db);
-
-/// This thread's connection to the server's database (opened on first use).
-SQLite::Database& ThreadConnection(const std::string& path);
+/// Applies every migration newer than the database's schema version; returns the version now.
+int Migrate(db::Connection& db);
 
 /// Milliseconds since the Unix epoch (the server's clock; never inside the core).
 int64_t NowMs();

@@ -36,9 +36,9 @@ constexpr const char* kQueueOrder =
     "  COALESCE((SELECT MAX(p.started_at) FROM submissions p WHERE p.racer_id = s.racer_id), 0) AS served "
     "  FROM submissions s JOIN races r ON r.id = s.race_id WHERE s.status = 'QUEUED') ";
 
-std::optional<Job> Claim(SQLite::Database& db) {
-  SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-  SQLite::Statement q(db, std::string(kQueueOrder) +
+std::optional<Job> Claim(db::Connection& db) {
+  db::Transaction tx(db);
+  db::Statement q(db, std::string(kQueueOrder) +
                               "UPDATE submissions SET status = 'EVALUATING', started_at = ?, attempts = attempts + 1 "
                               "WHERE id = (SELECT id FROM queue ORDER BY community, turn, served, id LIMIT 1) "
                               "RETURNING id, race_id, racer_id, model_id");
@@ -46,7 +46,7 @@ std::optional<Job> Claim(SQLite::Database& db) {
   if (!q.executeStep()) return std::nullopt;
   Job job{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getInt64(), q.getColumn(3).getInt64(), {}, {}};
   q.reset();
-  SQLite::Statement m(db, "SELECT sha256, metadata FROM models WHERE id = ?");
+  db::Statement m(db, "SELECT sha256, metadata FROM models WHERE id = ?");
   m.bind(1, job.model_id);
   if (m.executeStep()) {
     job.sha256 = m.getColumn(0).getString();
@@ -94,8 +94,8 @@ std::optional<std::string> InflateTrace(const std::string& stored, size_t max_by
   return out;
 }
 
-int64_t QueuePosition(SQLite::Database& db, int64_t submission_id) {
-  SQLite::Statement q(db, std::string(kQueueOrder) +
+int64_t QueuePosition(db::Connection& db, int64_t submission_id) {
+  db::Statement q(db, std::string(kQueueOrder) +
                               "SELECT COUNT(*) FROM queue a, queue me WHERE me.id = ? AND "
                               "(a.community, a.turn, a.served, a.id) <= (me.community, me.turn, me.served, me.id)");
   q.bind(1, submission_id);
@@ -106,10 +106,10 @@ namespace {
 
 // Submissions left EVALUATING (all of them, or one) go back in the queue;
 // those already tried kMaxAttempts times end FAILED with `reason` instead.
-int RequeueOrGiveUp(SQLite::Database& db, std::optional<int64_t> submission_id, const std::string& reason) {
+int RequeueOrGiveUp(db::Connection& db, std::optional<int64_t> submission_id, const std::string& reason) {
   const std::string which = submission_id ? " AND id = " + std::to_string(*submission_id) : std::string();
-  SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-  SQLite::Statement give_up(db, "UPDATE submissions SET status = 'FAILED', finished_at = ?, reason = ? WHERE status = 'EVALUATING' AND attempts >= ?" + which);
+  db::Transaction tx(db);
+  db::Statement give_up(db, "UPDATE submissions SET status = 'FAILED', finished_at = ?, reason = ? WHERE status = 'EVALUATING' AND attempts >= ?" + which);
   give_up.bind(1, NowMs());
   give_up.bind(2, reason);
   give_up.bind(3, kMaxAttempts);
@@ -121,21 +121,21 @@ int RequeueOrGiveUp(SQLite::Database& db, std::optional<int64_t> submission_id, 
 
 }  // namespace
 
-int RequeueInterrupted(SQLite::Database& db) {
+int RequeueInterrupted(db::Connection& db) {
   // A submission that was being evaluated each of the last kMaxAttempts times
   // the server went down may be what brings it down: it ends, with a reason.
   return RequeueOrGiveUp(db, std::nullopt,
                          "evaluation could not finish: the server stopped during each of " + std::to_string(kMaxAttempts) + " attempts");
 }
 
-void Requeue(SQLite::Database& db, int64_t submission_id, const std::string& why) {
+void Requeue(db::Connection& db, int64_t submission_id, const std::string& why) {
   RequeueOrGiveUp(db, submission_id, "evaluation could not finish after " + std::to_string(kMaxAttempts) + " attempts: " + why);
 }
 
-bool RecomputeLeaderboardRow(SQLite::Database& db, int64_t race_id, int64_t racer_id) {
+bool RecomputeLeaderboardRow(db::Connection& db, int64_t race_id, int64_t racer_id) {
   std::vector<RankInput> inputs;
   // Entries an organiser removed do not count, nor do racers no longer in a community race.
-  SQLite::Statement q(db,
+  db::Statement q(db,
                       "SELECT s.id, s.ranking_ms FROM submissions s JOIN races r ON r.id = s.race_id "
                       "WHERE s.race_id = ? AND s.racer_id = ? AND s.status = 'COMPLETED' AND s.qualified = 1 AND s.removed_at IS NULL "
                       "AND (r.kind = 'LEAGUE' OR r.created_by = s.racer_id OR "
@@ -151,20 +151,20 @@ bool RecomputeLeaderboardRow(SQLite::Database& db, int64_t race_id, int64_t race
     inputs.push_back(in);
   }
   const auto rows = RankSubmissions(inputs);
-  SQLite::Statement cur(db, "SELECT submission_id FROM leaderboard WHERE race_id = ? AND racer_id = ?");
+  db::Statement cur(db, "SELECT submission_id FROM leaderboard WHERE race_id = ? AND racer_id = ?");
   cur.bind(1, race_id);
   cur.bind(2, racer_id);
   const int64_t current = cur.executeStep() ? cur.getColumn(0).getInt64() : 0;
   if (rows.empty()) {
     if (current == 0) return false;
-    SQLite::Statement del(db, "DELETE FROM leaderboard WHERE race_id = ? AND racer_id = ?");
+    db::Statement del(db, "DELETE FROM leaderboard WHERE race_id = ? AND racer_id = ?");
     del.bind(1, race_id);
     del.bind(2, racer_id);
     del.exec();
     return true;
   }
   if (rows[0].submission_id == current) return false;
-  SQLite::Statement up(db, "INSERT INTO leaderboard (race_id, racer_id, submission_id, ranking_ms) VALUES (?, ?, ?, ?) "
+  db::Statement up(db, "INSERT INTO leaderboard (race_id, racer_id, submission_id, ranking_ms) VALUES (?, ?, ?, ?) "
                            "ON CONFLICT (race_id, racer_id) DO UPDATE SET submission_id = excluded.submission_id, ranking_ms = excluded.ranking_ms");
   up.bind(1, race_id);
   up.bind(2, racer_id);
@@ -175,7 +175,7 @@ bool RecomputeLeaderboardRow(SQLite::Database& db, int64_t race_id, int64_t race
 }
 
 bool Evaluator::RunOne(sandbox::WorkerSlot* slot) {
-  SQLite::Database& db = league_.db();
+  db::Connection& db = league_.db();
   const std::optional<Job> job = Claim(db);
   if (!job) return false;
   league_.events().Publish(job->race_id, "submission", json{{"id", job->id}, {"status", "EVALUATING"}}.dump());
@@ -229,8 +229,8 @@ bool Evaluator::RunOne(sandbox::WorkerSlot* slot) {
   int64_t revision = 0;
   bool board_changed = false;
   {
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement u(db,
+    db::Transaction tx(db);
+    db::Statement u(db,
                         "UPDATE submissions SET status = ?, reason = ?, finished_at = ?, qualified = ?, ranking_ms = ?, best_lap_ms = ?, "
                         "best_average_ms = ?, total_ms = ?, off_track_count = ?, complete_laps = ?, laps_json = ?, trace = ?, fingerprint = ? "
                         "WHERE id = ? AND status = 'EVALUATING'");
@@ -246,7 +246,7 @@ bool Evaluator::RunOne(sandbox::WorkerSlot* slot) {
     u.bind(10, score.complete_laps);
     u.bind(11, LapsToJson(result.laps).dump());
     const std::string trace = CompressTrace(EncodeTrace(result.trace, metadata ? metadata.value().action_space : ActionSpace{}));
-    u.bind(12, trace.data(), static_cast<int>(trace.size()));
+    u.bind(12, db::Blob{trace.data(), trace.size()});
     char fp[17];
     std::snprintf(fp, sizeof fp, "%016llx", static_cast<unsigned long long>(result.fingerprint));
     u.bind(13, std::string(fp));

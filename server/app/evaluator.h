@@ -17,14 +17,14 @@
 namespace pw::server {
 
 /// Where a QUEUED submission stands in the queue's order (1: next), 0 when not queued.
-int64_t QueuePosition(SQLite::Database& db, int64_t submission_id);
+int64_t QueuePosition(db::Connection& db, int64_t submission_id);
 
 /// Evaluations of one submission a server may start before it gives up on it.
 inline constexpr int kMaxAttempts = 3;
 
 /// Puts submissions a crashed server left EVALUATING back in the queue (those
 /// already tried kMaxAttempts times end FAILED instead); returns how many.
-int RequeueInterrupted(SQLite::Database& db);
+int RequeueInterrupted(db::Connection& db);
 
 class Evaluator {
  public:
@@ -48,9 +48,9 @@ class Evaluator {
 /// submissions (the core's ranking rule); true if the row changed.
 /// Puts a submission whose evaluation was lost back in the queue, or ends it
 /// FAILED with `why` when it has had kMaxAttempts attempts.
-void Requeue(SQLite::Database& db, int64_t submission_id, const std::string& why);
+void Requeue(db::Connection& db, int64_t submission_id, const std::string& why);
 
-bool RecomputeLeaderboardRow(SQLite::Database& db, int64_t race_id, int64_t racer_id);
+bool RecomputeLeaderboardRow(db::Connection& db, int64_t race_id, int64_t racer_id);
 
 /// A trace (pw::EncodeTrace) deflated with zlib for storage; served as is with
 /// Content-Encoding: deflate, so browsers and HTTP clients inflate it themselves.

@@ -18,7 +18,7 @@ League::Guards::Guards(const ServerConfig& c)
 
 League::League(ServerConfig config) : config_(std::move(config)), guards_(config_) {}
 
-SQLite::Database& League::db() const { return ThreadConnection(db_path()); }
+db::Connection& League::db() const { return db::ThreadConnection(database_url()); }
 
 bool League::OpenSealer(std::string& error) {
   sealer_ = Sealer::LoadOrCreate(config_.data_dir + "/sealing.key", error);
@@ -35,7 +35,7 @@ std::optional<RaceInfo> League::Race(int64_t race_id) {
       return copy;
     }
   }
-  SQLite::Statement q(db(),
+  db::Statement q(db(),
                       "SELECT id, name, description, kind, race_type, track_id, track_json, timing_method, laps, min_laps, lap_mode, "
                       "reset_on_off_track, off_track_penalty_ms, opens_at, closes_at, max_submissions, created_by, created_at, "
                       "revision, visibility, rules_json FROM races WHERE id = ?");
@@ -81,7 +81,7 @@ std::optional<RaceInfo> League::Race(int64_t race_id) {
 bool League::IsMember(const RaceInfo& race, int64_t racer_id) {
   if (racer_id <= 0) return false;
   if (race.created_by == racer_id) return true;
-  SQLite::Statement q(db(), "SELECT 1 FROM race_participants WHERE race_id = ? AND racer_id = ?");
+  db::Statement q(db(), "SELECT 1 FROM race_participants WHERE race_id = ? AND racer_id = ?");
   q.bind(1, race.id);
   q.bind(2, racer_id);
   return q.executeStep();
@@ -92,8 +92,8 @@ void League::ForgetRace(int64_t race_id) {
   races_.erase(race_id);
 }
 
-int64_t League::BumpRevision(SQLite::Database& db, int64_t race_id) {
-  SQLite::Statement q(db, "UPDATE races SET revision = revision + 1 WHERE id = ? RETURNING revision");
+int64_t League::BumpRevision(db::Connection& db, int64_t race_id) {
+  db::Statement q(db, "UPDATE races SET revision = revision + 1 WHERE id = ? RETURNING revision");
   q.bind(1, race_id);
   return q.executeStep() ? q.getColumn(0).getInt64() : 0;
 }

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include <SQLiteCpp/SQLiteCpp.h>
+#include "db.h"
 
 #include "auth.h"
 #include "events.h"
@@ -32,6 +32,7 @@ struct ServerConfig {
   std::string host = "127.0.0.1";
   int port = 8080;
   std::string data_dir = "./data";
+  std::string database;          ///< a db.h URL; "": sqlite:<data_dir>/pitwall.db
   int workers = 0;               ///< 0: the number of cores
   int http_threads = 32;         ///< threads serving requests (live streams have their own)
   int max_connections = 4096;    ///< open client sockets
@@ -93,9 +94,10 @@ class League {
  public:
   explicit League(ServerConfig config);
   const ServerConfig& config() const { return config_; }
-  std::string db_path() const { return config_.data_dir + "/pitwall.db"; }
+  /// The database URL (db.h): the configured one, or the SQLite file in the data folder.
+  std::string database_url() const { return config_.database.empty() ? "sqlite:" + config_.data_dir + "/pitwall.db" : config_.database; }
   std::string models_dir() const { return config_.data_dir + "/models"; }
-  SQLite::Database& db() const;  ///< this thread's connection
+  db::Connection& db() const;  ///< this thread's connection
 
   EventBroker& events() { return events_; }
 
@@ -103,7 +105,7 @@ class League {
   std::optional<RaceInfo> Race(int64_t race_id);
   void ForgetRace(int64_t race_id);
   /// Bumps and returns a race's leaderboard revision (call inside the writing transaction).
-  int64_t BumpRevision(SQLite::Database& db, int64_t race_id);
+  int64_t BumpRevision(db::Connection& db, int64_t race_id);
   /// Makes a bumped revision the one readers see (call after the commit: a reader
   /// that saw it earlier would cache the old board under the new revision).
   void PublishRevision(int64_t race_id, int64_t revision);

@@ -26,7 +26,7 @@ std::string Escape(const std::string& text) {
 }
 
 std::string RaceList(League& league) {
-  SQLite::Statement q(league.db(), "SELECT id FROM races WHERE kind = 'LEAGUE' ORDER BY closes_at DESC LIMIT 50");
+  db::Statement q(league.db(), "SELECT id FROM races WHERE kind = 'LEAGUE' ORDER BY closes_at DESC LIMIT 50");
   std::string html = "<h1>League races</h1><ul>";
   int n = 0;
   while (q.executeStep()) {

@@ -38,6 +38,6 @@ std::string Secs(int64_t ms);
 /// Creates (or replaces) a race's invitation and returns it with its token:
 /// {url, token, expires_at, max_uses, uses}. The token is stored as its hash
 /// (for lookups) and sealed for its organiser (auth.h's Sealer).
-json NewInvitation(SQLite::Database& db, const Sealer& sealer, int64_t race_id, int64_t expires_at, std::optional<int64_t> max_uses);
+json NewInvitation(db::Connection& db, const Sealer& sealer, int64_t race_id, int64_t expires_at, std::optional<int64_t> max_uses);
 
 }  // namespace pw::server

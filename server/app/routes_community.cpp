@@ -13,15 +13,15 @@ namespace pw::server {
 
 std::string SealedFor(int64_t race_id) { return "pitwall invitation for race " + std::to_string(race_id); }
 
-json NewInvitation(SQLite::Database& db, const Sealer& sealer, int64_t race_id, int64_t expires_at, std::optional<int64_t> max_uses) {
+json NewInvitation(db::Connection& db, const Sealer& sealer, int64_t race_id, int64_t expires_at, std::optional<int64_t> max_uses) {
   const std::string token = NewToken(16);  // 128 bits from the CSPRNG
   const std::string hash = Sha256Hex(token);
-  SQLite::Statement retire(db, "INSERT OR IGNORE INTO retired_invitations (token_hash, race_id, retired_at) "
+  db::Statement retire(db, "INSERT OR IGNORE INTO retired_invitations (token_hash, race_id, retired_at) "
                                "SELECT token_hash, race_id, ? FROM invitations WHERE race_id = ?");
   retire.bind(1, NowMs());
   retire.bind(2, race_id);
   retire.exec();
-  SQLite::Statement up(db, "INSERT INTO invitations (race_id, token_hash, created_at, expires_at, max_uses, uses, token_sealed) "
+  db::Statement up(db, "INSERT INTO invitations (race_id, token_hash, created_at, expires_at, max_uses, uses, token_sealed) "
                            "VALUES (?, ?, ?, ?, ?, 0, ?) "
                            "ON CONFLICT (race_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at, "
                            "expires_at = excluded.expires_at, max_uses = excluded.max_uses, uses = 0, token_sealed = excluded.token_sealed");
@@ -48,11 +48,11 @@ std::optional<int64_t> ResolveToken(League& league, const std::string& token, ht
     return std::nullopt;
   }
   const std::string hash = Sha256Hex(token);
-  SQLite::Database& db = league.db();
-  SQLite::Statement q(db, "SELECT race_id, expires_at, max_uses, uses FROM invitations WHERE token_hash = ?");
+  db::Connection& db = league.db();
+  db::Statement q(db, "SELECT race_id, expires_at, max_uses, uses FROM invitations WHERE token_hash = ?");
   q.bind(1, hash);
   if (!q.executeStep()) {
-    SQLite::Statement retired(db, "SELECT 1 FROM retired_invitations WHERE token_hash = ?");
+    db::Statement retired(db, "SELECT 1 FROM retired_invitations WHERE token_hash = ?");
     retired.bind(1, hash);
     if (retired.executeStep())
       Problem(res, 410, "invitation-reset", "Invitation link reset", "the organiser has reset this invitation link; ask them for the new one");
@@ -106,7 +106,7 @@ void AddCommunityRoutes(Api& api) {
     const auto race_id = ResolveToken(league, req.matches[1].str(), res, false);
     if (!race_id) return;
     const auto race = league.Race(*race_id);
-    SQLite::Statement q(league.db(), "SELECT alias FROM racers WHERE id = ?");
+    db::Statement q(league.db(), "SELECT alias FROM racers WHERE id = ?");
     q.bind(1, race->created_by);
     q.executeStep();
     WriteJson(res, 200, {{"race", {{"id", race->id}, {"name", race->name}, {"description", race->description},
@@ -119,18 +119,18 @@ void AddCommunityRoutes(Api& api) {
     auto racer = api.RequireRacer(req, res);
     if (!racer) return;
     if (limited(req, res)) return;
-    SQLite::Database& db = league.db();
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    db::Connection& db = league.db();
+    db::Transaction tx(db);
     const auto race_id = ResolveToken(league, req.matches[1].str(), res, true);
     if (!race_id) return;
     auto race = league.Race(*race_id);
     if (!league.IsMember(*race, racer->id)) {  // joining again uses nothing
-      SQLite::Statement join(db, "INSERT INTO race_participants (race_id, racer_id, joined_at) VALUES (?, ?, ?)");
+      db::Statement join(db, "INSERT INTO race_participants (race_id, racer_id, joined_at) VALUES (?, ?, ?)");
       join.bind(1, *race_id);
       join.bind(2, racer->id);
       join.bind(3, NowMs());
       join.exec();
-      SQLite::Statement use(db, "UPDATE invitations SET uses = uses + 1 WHERE race_id = ?");
+      db::Statement use(db, "UPDATE invitations SET uses = uses + 1 WHERE race_id = ?");
       use.bind(1, *race_id);
       use.exec();
     }
@@ -143,7 +143,7 @@ void AddCommunityRoutes(Api& api) {
   api.Add("GET", "/api/v1/races/{race_id}/invitation", [&league, organiser_race](const httplib::Request& req, httplib::Response& res) {
     auto race = organiser_race(req, res);
     if (!race) return;
-    SQLite::Statement q(league.db(), "SELECT expires_at, max_uses, uses, created_at, token_sealed FROM invitations WHERE race_id = ?");
+    db::Statement q(league.db(), "SELECT expires_at, max_uses, uses, created_at, token_sealed FROM invitations WHERE race_id = ?");
     q.bind(1, race->id);
     if (!q.executeStep()) return Problem(res, 404, "not-found", "No invitation", "this race has no invitation link; create one with POST");
     res.set_header("Referrer-Policy", "no-referrer");
@@ -173,8 +173,8 @@ void AddCommunityRoutes(Api& api) {
     const auto expires = f.Time("expires_at", false);
     if (expires && *expires <= NowMs()) f.errors.push_back({"expires_at", "must be in the future"});
     if (!f.errors.empty()) return Problem(res, 422, "validation", "Invalid invitation", "the invitation was not reset", f.errors);
-    SQLite::Database& db = league.db();
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    db::Connection& db = league.db();
+    db::Transaction tx(db);
     const json inv = NewInvitation(db, league.sealer(), race->id, expires.value_or(race->closes_at), max_uses);
     tx.commit();
     res.set_header("Referrer-Policy", "no-referrer");
@@ -184,7 +184,7 @@ void AddCommunityRoutes(Api& api) {
   api.Add("GET", "/api/v1/races/{race_id}/participants", [&league, organiser_race](const httplib::Request& req, httplib::Response& res) {
     auto race = organiser_race(req, res);
     if (!race) return;
-    SQLite::Statement q(league.db(),
+    db::Statement q(league.db(),
                         "SELECT r.id, r.alias, p.joined_at, "
                         "(SELECT COUNT(*) FROM submissions s WHERE s.race_id = p.race_id AND s.racer_id = p.racer_id AND s.status != 'CANCELLED'), "
                         "(SELECT l.ranking_ms FROM leaderboard l WHERE l.race_id = p.race_id AND l.racer_id = p.racer_id) "
@@ -202,20 +202,20 @@ void AddCommunityRoutes(Api& api) {
     auto race = organiser_race(req, res);
     if (!race) return;
     const int64_t racer_id = PathId(req, 2);
-    SQLite::Database& db = league.db();
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement del(db, "DELETE FROM race_participants WHERE race_id = ? AND racer_id = ?");
+    db::Connection& db = league.db();
+    db::Transaction tx(db);
+    db::Statement del(db, "DELETE FROM race_participants WHERE race_id = ? AND racer_id = ?");
     del.bind(1, race->id);
     del.bind(2, racer_id);
     if (del.exec() == 0) return Problem(res, 404, "not-found", "No such participant", "racer " + req.matches[2].str() + " is not in this race");
     // Their entry leaves the leaderboard and their queued submissions are cancelled.
-    SQLite::Statement cancel(db, "UPDATE submissions SET status = 'CANCELLED', reason = 'removed from the race by its organiser', "
+    db::Statement cancel(db, "UPDATE submissions SET status = 'CANCELLED', reason = 'removed from the race by its organiser', "
                                  "finished_at = ? WHERE race_id = ? AND racer_id = ? AND status = 'QUEUED'");
     cancel.bind(1, NowMs());
     cancel.bind(2, race->id);
     cancel.bind(3, racer_id);
     cancel.exec();
-    SQLite::Statement board(db, "DELETE FROM leaderboard WHERE race_id = ? AND racer_id = ?");
+    db::Statement board(db, "DELETE FROM leaderboard WHERE race_id = ? AND racer_id = ?");
     board.bind(1, race->id);
     board.bind(2, racer_id);
     board.exec();
@@ -230,14 +230,14 @@ void AddCommunityRoutes(Api& api) {
     auto race = organiser_race(req, res);
     if (!race) return;
     const int64_t racer_id = PathId(req, 2);
-    SQLite::Database& db = league.db();
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement entry(db, "SELECT submission_id FROM leaderboard WHERE race_id = ? AND racer_id = ?");
+    db::Connection& db = league.db();
+    db::Transaction tx(db);
+    db::Statement entry(db, "SELECT submission_id FROM leaderboard WHERE race_id = ? AND racer_id = ?");
     entry.bind(1, race->id);
     entry.bind(2, racer_id);
     if (!entry.executeStep()) return Problem(res, 404, "not-found", "No such entry", "racer " + req.matches[2].str() + " has no entry in this race");
     // The ranked run is struck off; a racer's other runs may still rank.
-    SQLite::Statement strike(db, "UPDATE submissions SET removed_at = ? WHERE id = ?");
+    db::Statement strike(db, "UPDATE submissions SET removed_at = ? WHERE id = ?");
     strike.bind(1, NowMs());
     strike.bind(2, entry.getColumn(0).getInt64());
     entry.reset();

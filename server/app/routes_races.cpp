@@ -102,7 +102,7 @@ std::shared_ptr<const json> Board(League& league, BoardCache& cache, int64_t rac
 }  // namespace
 
 json LeaderboardEntries(League& league, int64_t race_id) {
-  SQLite::Statement q(league.db(),
+  db::Statement q(league.db(),
                       "SELECT r.alias, s.id, s.ranking_ms, s.best_lap_ms, s.best_average_ms, s.total_ms, s.off_track_count, s.created_at, "
                       "(SELECT COUNT(*) FROM submissions c WHERE c.race_id = l.race_id AND c.racer_id = l.racer_id AND c.status != 'CANCELLED') "
                       "FROM leaderboard l JOIN submissions s ON s.id = l.submission_id JOIN racers r ON r.id = l.racer_id "
@@ -235,7 +235,7 @@ void AddRaceRoutes(Api& api) {
       return Problem(res, 403, "forbidden", "Admins only", "only an admin can create league races; any racer can create a COMMUNITY race");
     if (kind == "COMMUNITY") {
       const int64_t day_ago = NowMs() - 24 * 3600 * 1000;
-      SQLite::Statement recent(league.db(), "SELECT COUNT(*), MIN(created_at) FROM races WHERE created_by = ? AND kind = 'COMMUNITY' AND created_at > ?");
+      db::Statement recent(league.db(), "SELECT COUNT(*), MIN(created_at) FROM races WHERE created_by = ? AND kind = 'COMMUNITY' AND created_at > ?");
       recent.bind(1, racer->id);
       recent.bind(2, day_ago);
       recent.executeStep();
@@ -261,9 +261,9 @@ void AddRaceRoutes(Api& api) {
     }
     if (!f.errors.empty()) return Problem(res, 422, "validation", "Invalid race", "the race could not be created", f.errors);
 
-    SQLite::Database& db = league.db();
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement ins(db,
+    db::Connection& db = league.db();
+    db::Transaction tx(db);
+    db::Statement ins(db,
                           "INSERT INTO races (name, description, kind, race_type, track_id, track_json, timing_method, laps, min_laps, "
                           "lap_mode, reset_on_off_track, off_track_penalty_ms, opens_at, closes_at, max_submissions, created_by, created_at, "
                           "visibility, rules_json) VALUES (?, ?, ?, 'TIME_TRIAL', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
@@ -321,9 +321,9 @@ void AddRaceRoutes(Api& api) {
     const int64_t new_opens = opens.value_or(race->opens_at), new_closes = closes.value_or(race->closes_at);
     if (new_closes <= new_opens) f.errors.push_back({"closes_at", "must be after opens_at"});
     if (!f.errors.empty()) return Problem(res, 422, "validation", "Invalid change", "the race was not changed", f.errors);
-    SQLite::Database& db = league.db();
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement u(db, "UPDATE races SET name = ?, description = ?, opens_at = ?, closes_at = ?, visibility = ? WHERE id = ?");
+    db::Connection& db = league.db();
+    db::Transaction tx(db);
+    db::Statement u(db, "UPDATE races SET name = ?, description = ?, opens_at = ?, closes_at = ?, visibility = ? WHERE id = ?");
     u.bind(1, name.value_or(race->name));
     u.bind(2, description.value_or(race->description));
     u.bind(3, new_opens);
@@ -333,7 +333,7 @@ void AddRaceRoutes(Api& api) {
     u.exec();
     // An invitation expires with the race unless the organiser set it otherwise.
     if (closes) {
-      SQLite::Statement inv(db, "UPDATE invitations SET expires_at = ? WHERE race_id = ? AND expires_at = ?");
+      db::Statement inv(db, "UPDATE invitations SET expires_at = ? WHERE race_id = ? AND expires_at = ?");
       inv.bind(1, new_closes);
       inv.bind(2, race->id);
       inv.bind(3, race->closes_at);
@@ -354,12 +354,12 @@ void AddRaceRoutes(Api& api) {
     if (!race || !league.CanView(*race, racer->id)) return Problem(res, 404, "not-found", "No such race", "there is no race " + req.matches[1].str());
     if (!(race->kind == "COMMUNITY" ? race->created_by == racer->id : racer->admin()))
       return Problem(res, 403, "forbidden", "Organisers only", "only the race's organiser can delete it");
-    SQLite::Database& db = league.db();
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    db::Connection& db = league.db();
+    db::Transaction tx(db);
     for (const char* sql : {"DELETE FROM leaderboard WHERE race_id = ?", "DELETE FROM submissions WHERE race_id = ?",
                             "DELETE FROM race_participants WHERE race_id = ?", "DELETE FROM invitations WHERE race_id = ?",
                             "DELETE FROM retired_invitations WHERE race_id = ?", "DELETE FROM races WHERE id = ?"}) {
-      SQLite::Statement d(db, sql);
+      db::Statement d(db, sql);
       d.bind(1, race->id);
       d.exec();
     }
@@ -374,7 +374,7 @@ void AddRaceRoutes(Api& api) {
     if (want != "all" && want != "open" && want != "upcoming" && want != "closed")
       return Problem(res, 400, "bad-parameter", "Bad status filter", "status must be open, upcoming, closed or all",
                      {{"status", "must be open, upcoming, closed or all"}});
-    SQLite::Statement q(league.db(), "SELECT id FROM races WHERE kind = 'LEAGUE' ORDER BY closes_at, id");
+    db::Statement q(league.db(), "SELECT id FROM races WHERE kind = 'LEAGUE' ORDER BY closes_at, id");
     json list = json::array();
     const int64_t now = NowMs();
     while (q.executeStep()) {
@@ -415,7 +415,7 @@ void AddRaceRoutes(Api& api) {
   api.Add("GET", "/api/v1/me/races", [&api, &league](const httplib::Request& req, httplib::Response& res) {
     auto racer = api.RequireRacer(req, res);
     if (!racer) return;
-    SQLite::Statement q(league.db(),
+    db::Statement q(league.db(),
                         "SELECT id FROM races WHERE kind = 'COMMUNITY' AND (created_by = ? OR id IN "
                         "(SELECT race_id FROM race_participants WHERE racer_id = ?)) ORDER BY closes_at DESC, id");
     q.bind(1, racer->id);

@@ -17,7 +17,7 @@ constexpr const char* kColumns =
     "s.id, s.race_id, s.model_id, m.name, s.status, s.reason, s.created_at, s.started_at, s.finished_at, s.qualified, "
     "s.ranking_ms, s.best_lap_ms, s.best_average_ms, s.total_ms, s.off_track_count, s.complete_laps, s.laps_json, s.racer_id";
 
-json SubmissionJson(SQLite::Statement& q, League& league) {
+json SubmissionJson(db::Statement& q, League& league) {
   const int64_t id = q.getColumn(0).getInt64();
   const std::string status = q.getColumn(4).getString();
   json j = {{"id", id}, {"race_id", q.getColumn(1).getInt64()}, {"model_id", q.getColumn(2).getInt64()},
@@ -75,10 +75,10 @@ void AddSubmissionRoutes(Api& api) {
     if (now >= race->closes_at)
       return Problem(res, 409, "race-closed", "The race is closed", "the race closed at " + Rfc3339(race->closes_at));
 
-    SQLite::Database& db = league.db();
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);  // the key's check and its insert, together
+    db::Connection& db = league.db();
+    db::Transaction tx(db);  // the key's check and its insert, together
     if (!key.empty()) {
-      SQLite::Statement again(db, std::string("SELECT ") + kColumns +
+      db::Statement again(db, std::string("SELECT ") + kColumns +
                                                " FROM submissions s JOIN models m ON m.id = s.model_id WHERE s.racer_id = ? AND s.idempotency_key = ?");
       again.bind(1, racer->id);
       again.bind(2, key);
@@ -91,14 +91,14 @@ void AddSubmissionRoutes(Api& api) {
     }
     if (!store::FindModel(db, *model_id, racer->id))
       return Problem(res, 404, "not-found", "No such model", "you have no model " + std::to_string(*model_id), {{"model_id", "is not one of your models"}});
-    SQLite::Statement used(db, "SELECT COUNT(*) FROM submissions WHERE race_id = ? AND racer_id = ? AND status != 'CANCELLED'");
+    db::Statement used(db, "SELECT COUNT(*) FROM submissions WHERE race_id = ? AND racer_id = ? AND status != 'CANCELLED'");
     used.bind(1, race_id);
     used.bind(2, racer->id);
     used.executeStep();
     if (used.getColumn(0).getInt() >= race->max_submissions)
       return Problem(res, 409, "submission-limit", "No submissions left",
                      "you have used all " + std::to_string(race->max_submissions) + " submissions allowed in this race");
-    SQLite::Statement waiting(db, "SELECT COUNT(*) FROM submissions WHERE racer_id = ? AND status IN ('QUEUED', 'EVALUATING')");
+    db::Statement waiting(db, "SELECT COUNT(*) FROM submissions WHERE racer_id = ? AND status IN ('QUEUED', 'EVALUATING')");
     waiting.bind(1, racer->id);
     waiting.executeStep();
     if (waiting.getColumn(0).getInt() >= league.config().max_waiting_per_racer) {
@@ -107,7 +107,7 @@ void AddSubmissionRoutes(Api& api) {
                      "you have " + std::to_string(league.config().max_waiting_per_racer) +
                          " submissions waiting or being evaluated; submit again when one has finished");
     }
-    SQLite::Statement ins(db, "INSERT INTO submissions (race_id, racer_id, model_id, status, created_at, idempotency_key) "
+    db::Statement ins(db, "INSERT INTO submissions (race_id, racer_id, model_id, status, created_at, idempotency_key) "
                               "VALUES (?, ?, ?, 'QUEUED', ?, ?) RETURNING id");
     ins.bind(1, race_id);
     ins.bind(2, racer->id);
@@ -124,7 +124,7 @@ void AddSubmissionRoutes(Api& api) {
     league.WakeWorkers();
     league.events().Publish(race_id, "submission", json{{"id", id}, {"status", "QUEUED"}}.dump());
     league.events().Publish(race_id, "leaderboard", json{{"revision", revision}, {"changed", false}}.dump());
-    SQLite::Statement q(db, std::string("SELECT ") + kColumns + " FROM submissions s JOIN models m ON m.id = s.model_id WHERE s.id = ?");
+    db::Statement q(db, std::string("SELECT ") + kColumns + " FROM submissions s JOIN models m ON m.id = s.model_id WHERE s.id = ?");
     q.bind(1, id);
     q.executeStep();
     res.set_header("Location", "/api/v1/submissions/" + std::to_string(id));
@@ -137,7 +137,7 @@ void AddSubmissionRoutes(Api& api) {
     const auto race = league.Race(PathId(req, 1));
     if (!race || !league.CanView(*race, racer->id))
       return Problem(res, 404, "not-found", "No such race", "there is no race " + req.matches[1].str());
-    SQLite::Statement q(league.db(), std::string("SELECT ") + kColumns +
+    db::Statement q(league.db(), std::string("SELECT ") + kColumns +
                                          " FROM submissions s JOIN models m ON m.id = s.model_id WHERE s.race_id = ? AND s.racer_id = ? ORDER BY s.id DESC");
     q.bind(1, PathId(req, 1));
     q.bind(2, racer->id);
@@ -149,7 +149,7 @@ void AddSubmissionRoutes(Api& api) {
   api.Add("GET", "/api/v1/submissions/{submission_id}", [&api, &league](const httplib::Request& req, httplib::Response& res) {
     auto racer = api.RequireRacer(req, res);
     if (!racer) return;
-    SQLite::Statement q(league.db(), std::string("SELECT ") + kColumns +
+    db::Statement q(league.db(), std::string("SELECT ") + kColumns +
                                          " FROM submissions s JOIN models m ON m.id = s.model_id WHERE s.id = ? AND s.racer_id = ?");
     q.bind(1, PathId(req, 1));
     q.bind(2, racer->id);
@@ -165,7 +165,7 @@ void AddSubmissionRoutes(Api& api) {
   auto watchable = [&api, &league](const httplib::Request& req, httplib::Response& res) -> std::optional<int64_t> {
     const auto racer = api.OptionalRacer(req);
     const int64_t viewer = racer ? racer->id : 0;
-    SQLite::Statement q(league.db(),
+    db::Statement q(league.db(),
                         "SELECT s.race_id, s.racer_id, EXISTS (SELECT 1 FROM leaderboard l WHERE l.submission_id = s.id) "
                         "FROM submissions s WHERE s.id = ? AND s.trace IS NOT NULL");
     q.bind(1, PathId(req, 1));
@@ -182,14 +182,14 @@ void AddSubmissionRoutes(Api& api) {
   api.Add("GET", "/api/v1/submissions/{submission_id}/trace", [&league, watchable](const httplib::Request& req, httplib::Response& res) {
     const auto id = watchable(req, res);
     if (!id) return;
-    SQLite::Statement q(league.db(), "SELECT trace, fingerprint FROM submissions WHERE id = ?");
+    db::Statement q(league.db(), "SELECT trace, fingerprint FROM submissions WHERE id = ?");
     q.bind(1, *id);
     q.executeStep();
-    const SQLite::Column blob = q.getColumn(0);
+    const std::string blob = q.getColumn(0).getString();
     res.set_header("X-Pitwall-Fingerprint", q.getColumn(1).getString());
     res.set_header("Content-Encoding", "deflate");  // stored deflated: clients inflate it themselves
     res.set_header("Cache-Control", "private, max-age=86400");
-    res.set_content(std::string(static_cast<const char*>(blob.getBlob()), static_cast<size_t>(blob.getBytes())),
+    res.set_content(blob,
                     "application/vnd.pitwall.trace");
   });
 
@@ -197,7 +197,7 @@ void AddSubmissionRoutes(Api& api) {
   api.Add("GET", "/api/v1/submissions/{submission_id}/run", [&league, watchable](const httplib::Request& req, httplib::Response& res) {
     const auto id = watchable(req, res);
     if (!id) return;
-    SQLite::Statement q(league.db(),
+    db::Statement q(league.db(),
                         "SELECT s.race_id, r.alias, s.status, s.laps_json, s.ranking_ms, s.fingerprint, s.created_at FROM submissions s "
                         "JOIN racers r ON r.id = s.racer_id WHERE s.id = ?");
     q.bind(1, *id);
@@ -213,12 +213,12 @@ void AddSubmissionRoutes(Api& api) {
   api.Add("GET", "/api/v1/submissions/{submission_id}/steps.csv", [&league, watchable](const httplib::Request& req, httplib::Response& res) {
     const auto id = watchable(req, res);
     if (!id) return;
-    SQLite::Statement q(league.db(), "SELECT race_id, trace FROM submissions WHERE id = ?");
+    db::Statement q(league.db(), "SELECT race_id, trace FROM submissions WHERE id = ?");
     q.bind(1, *id);
     q.executeStep();
     const auto race = league.Race(q.getColumn(0).getInt64());
-    const SQLite::Column blob = q.getColumn(1);
-    const auto raw = InflateTrace(std::string(static_cast<const char*>(blob.getBlob()), static_cast<size_t>(blob.getBytes())));
+    const std::string blob = q.getColumn(1).getString();
+    const auto raw = InflateTrace(blob);
     const auto trace = raw ? DecodeTrace(*raw) : Result<DecodedTrace>(Error{"the stored trace cannot be inflated"});
     if (!race || !race->track || !trace)
       return Problem(res, 500, "internal", "The run cannot be re-simulated", trace ? "the race's track is missing" : trace.error().message);
@@ -231,7 +231,7 @@ void AddSubmissionRoutes(Api& api) {
   api.Add("GET", "/api/v1/submissions/{submission_id}/laps.csv", [&league, watchable](const httplib::Request& req, httplib::Response& res) {
     const auto id = watchable(req, res);
     if (!id) return;
-    SQLite::Statement q(league.db(), "SELECT laps_json FROM submissions WHERE id = ?");
+    db::Statement q(league.db(), "SELECT laps_json FROM submissions WHERE id = ?");
     q.bind(1, *id);
     q.executeStep();
     std::string csv = "lap,time_ms,time_s,status,off_track_count,resets,progress_pct\n";

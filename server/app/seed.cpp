@@ -17,8 +17,8 @@ namespace pw::server {
 int64_t StoreModel(League& league, int64_t racer_id, const std::string& name, const std::string& bytes, const models::ModelReport& report);
 
 int64_t SeedDemo(League& league) {
-  SQLite::Database& db = league.db();
-  if (db.execAndGet("SELECT COUNT(*) FROM races").getInt() > 0) return 0;
+  db::Connection& db = league.db();
+  if (db.queryInt("SELECT COUNT(*) FROM races") > 0) return 0;
   const Track track = BuiltinTrack("pitwall_park").value();
   struct Entrant {
     const char* alias;
@@ -43,12 +43,12 @@ int64_t SeedDemo(League& league) {
     models.emplace_back(std::move(bytes), std::move(report));
   }
 
-  SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+  db::Transaction tx(db);
   const int64_t now = NowMs();
   std::vector<std::pair<int64_t, int64_t>> entries;  // racer, model
   for (size_t i = 0; i < std::size(entrants); ++i) {
     const Entrant& e = entrants[i];
-    SQLite::Statement r(db, "INSERT INTO racers (alias, alias_key, password_hash, role, terms_accepted_at, is_demo, created_at, alias_look) "
+    db::Statement r(db, "INSERT INTO racers (alias, alias_key, password_hash, role, terms_accepted_at, is_demo, created_at, alias_look) "
                             "VALUES (?, ?, ?, 'racer', ?, 1, ?, ?) RETURNING id");
     r.bind(1, e.alias);
     r.bind(2, AliasKey(e.alias));
@@ -68,7 +68,7 @@ int64_t SeedDemo(League& league) {
   rules.lap_mode = LapMode::kContinuous;
   rules.reset_on_off_track = true;
   rules.off_track_penalty_ms = 2000;
-  SQLite::Statement race(db,
+  db::Statement race(db,
                          "INSERT INTO races (name, description, kind, race_type, track_id, track_json, timing_method, laps, min_laps, lap_mode, "
                          "reset_on_off_track, off_track_penalty_ms, opens_at, closes_at, max_submissions, created_by, created_at, rules_json) "
                          "VALUES ('Pitwall Demo Cup', 'A league race to try Pitwall: three laps of Pitwall Park, best lap wins. Train a starter "
@@ -90,7 +90,7 @@ int64_t SeedDemo(League& league) {
   const int64_t race_id = race.getColumn(0).getInt64();
   race.reset();
   for (const auto& [racer, model] : entries) {
-    SQLite::Statement s(db, "INSERT INTO submissions (race_id, racer_id, model_id, status, created_at) VALUES (?, ?, ?, 'QUEUED', ?)");
+    db::Statement s(db, "INSERT INTO submissions (race_id, racer_id, model_id, status, created_at) VALUES (?, ?, ?, 'QUEUED', ?)");
     s.bind(1, race_id);
     s.bind(2, racer);
     s.bind(3, model);

@@ -46,7 +46,7 @@ void TuneProcess() {
 // A fresh server has no admin: it prints a one-time token that makes a
 // signed-in racer the first one (or the operator runs `pitwall admin grant`).
 void OfferAdminSetup(League& league, const std::string& base_url) {
-  if (league.db().execAndGet("SELECT COUNT(*) FROM racers WHERE role = 'admin' AND is_demo = 0").getInt() > 0) return;
+  if (league.db().queryInt("SELECT COUNT(*) FROM racers WHERE role = 'admin' AND is_demo = 0") > 0) return;
   const std::string token = NewToken();
   {
     std::lock_guard<std::mutex> lock(league.guards().mu);
@@ -69,7 +69,7 @@ void Housekeeping(League& league) {
     if (now - last_purge < 10 * 60 * 1000) continue;
     last_purge = now;
     try {
-      SQLite::Statement q(league.db(), "DELETE FROM sessions WHERE expires_at < ? OR revoked_at < ?");
+      db::Statement q(league.db(), "DELETE FROM sessions WHERE expires_at < ? OR revoked_at < ?");
       q.bind(1, now);
       q.bind(2, now - 24 * 3600 * 1000);
       q.exec();
@@ -162,10 +162,10 @@ int RunServer(const ServerConfig& given) {
     }
   }
   {
-    SQLite::Database& db = league.db();
+    db::Connection& db = league.db();
     const int version = Migrate(db);
     const int requeued = RequeueInterrupted(db);
-    std::printf("pitwall: database %s (schema %d)%s\n", league.db_path().c_str(), version,
+    std::printf("pitwall: database %s (schema %d)%s\n", db::Redacted(league.database_url()).c_str(), version,
                 requeued ? (", re-queued " + std::to_string(requeued) + " interrupted evaluation(s)").c_str() : "");
     CollectModelFiles(league);
   }

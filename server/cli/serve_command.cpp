@@ -7,6 +7,7 @@
 #include "database.h"
 #include "names.h"
 #include "server.h"
+#include "store/racer_store.h"
 
 namespace pw::cli {
 
@@ -15,7 +16,9 @@ Run AddServeCommand(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("serve", "Run the Pitwall server (API, evaluations, live leaderboards, the browser app)");
   cmd->add_option("--port", config->port, "TCP port (0 picks a free one)")->check(CLI::Range(0, 65535));
   cmd->add_option("--host", config->host, "address to listen on");
-  cmd->add_option("--data", config->data_dir, "folder for the SQLite database and stored models");
+  cmd->add_option("--data", config->data_dir, "folder for the SQLite database, stored models and the sealing key");
+  cmd->add_option("--database", config->database,
+                  "database URL: sqlite:PATH or postgresql://user@host:port/dbname (default: sqlite:<data>/pitwall.db)");
   cmd->add_option("--workers", config->workers, "evaluation workers (default: the number of cores)")->check(CLI::Range(0, 64));
   cmd->add_option("--max-streams", config->max_streams, "concurrent live-update streams (each holds a thread)")->check(CLI::Range(1, 4096));
   cmd->add_option("--max-streams-per-client", config->max_streams_per_client, "live-update streams per client address")
@@ -81,7 +84,7 @@ Run AddServeCommand(CLI::App& app) {
 
 Run AddAdminCommand(CLI::App& app) {
   struct Options {
-    std::string alias, data = "./data";
+    std::string alias, data = "./data", database;
   };
   auto o = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("admin", "Operator tasks on a server's database");
@@ -89,19 +92,29 @@ Run AddAdminCommand(CLI::App& app) {
   CLI::App* grant = cmd->add_subcommand("grant", "Make a racer an admin");
   grant->add_option("alias", o->alias, "the racer's alias")->required();
   grant->add_option("--data", o->data, "the server's data folder");
+  grant->add_option("--database", o->database, "the server's database URL (default: sqlite:<data>/pitwall.db)");
   return [o]() {
-    const std::string path = o->data + "/pitwall.db";
-    if (!std::filesystem::exists(path)) {
-      std::fprintf(stderr, "pitwall admin grant: no database at %s\n", path.c_str());
-      return 2;
+    std::string url = o->database;
+    if (url.empty()) {
+      const std::string path = o->data + "/pitwall.db";
+      if (!std::filesystem::exists(path)) {
+        std::fprintf(stderr, "pitwall admin grant: no database at %s\n", path.c_str());
+        return 2;
+      }
+      url = "sqlite:" + path;
     }
-    auto db = server::OpenDatabase(path);
-    server::Migrate(*db);
-    SQLite::Statement q(*db, "UPDATE racers SET role = 'admin' WHERE alias_key = ? AND is_demo = 0");
-    q.bind(1, server::AliasKey(o->alias));
-    if (q.exec() != 1) {
-      std::fprintf(stderr, "pitwall admin grant: no racer '%s'\n", o->alias.c_str());
-      return 1;
+    try {
+      auto db = db::Open(url);
+      server::Migrate(*db);
+      const auto racer = server::store::FindRacerByAliasKey(*db, server::AliasKey(o->alias));
+      if (!racer || racer->demo) {
+        std::fprintf(stderr, "pitwall admin grant: no racer '%s'\n", o->alias.c_str());
+        return 1;
+      }
+      server::store::MakeAdmin(*db, racer->racer.id);
+    } catch (const db::Error& e) {
+      std::fprintf(stderr, "pitwall admin grant: %s\n", e.what());
+      return 2;
     }
     std::printf("%s is now an admin\n", o->alias.c_str());
     return 0;

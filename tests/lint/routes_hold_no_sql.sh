@@ -6,7 +6,7 @@
 set -eu
 cd "$(dirname "$0")/../.."
 still="routes_community.cpp routes_races.cpp routes_submissions.cpp"
-pattern='SQLite::|"[^"]*\b(SELECT|INSERT INTO|UPDATE [a-z_]+ SET|DELETE FROM)\b'
+pattern='SQLite::|db::(Statement|Transaction)|"[^"]*\b(SELECT|INSERT INTO|UPDATE [a-z_]+ SET|DELETE FROM)\b'
 failed=0
 for f in server/app/routes_*.cpp; do
   name=$(basename "$f")

@@ -2,7 +2,7 @@
 // the real server on loopback, with real models in native ONNX Runtime.
 #include <gtest/gtest.h>
 
-#include <SQLiteCpp/SQLiteCpp.h>
+#include "db.h"
 
 #include <atomic>
 #include <fstream>
@@ -323,8 +323,9 @@ TEST(RaceRules, EveryRuleIsStoredAndOldRacesGetTheirsWhenMigrated) {
   EXPECT_EQ(rules["timing_method"], "AVG_LAP_TIME");
   EXPECT_EQ(rules.size(), 10u) << rules.dump();
   const auto stored = [&] {
-    SQLite::Database db = OpenLeagueDb(server.data_dir());
-    SQLite::Statement q(db, "SELECT rules_json FROM races WHERE id = ?");
+    auto league_db = OpenLeagueDb(server.data_dir());
+    db::Connection& db = *league_db;
+    db::Statement q(db, "SELECT rules_json FROM races WHERE id = ?");
     q.bind(1, id);
     EXPECT_TRUE(q.executeStep());
     return q.getColumn(0).isNull() ? json() : json::parse(q.getColumn(0).getString());
@@ -336,8 +337,9 @@ TEST(RaceRules, EveryRuleIsStoredAndOldRacesGetTheirsWhenMigrated) {
   json changed = rules;
   changed["immobilised_penalty_ms"] = 4321;
   {
-    SQLite::Database db = OpenLeagueDb(server.data_dir(), true);
-    SQLite::Statement u(db, "UPDATE races SET rules_json = ? WHERE id = ?");
+    auto league_db = OpenLeagueDb(server.data_dir());
+    db::Connection& db = *league_db;
+    db::Statement u(db, "UPDATE races SET rules_json = ? WHERE id = ?");
     u.bind(1, changed.dump());
     u.bind(2, id);
     u.exec();
@@ -356,7 +358,8 @@ TEST(RaceRules, EveryRuleIsStoredAndOldRacesGetTheirsWhenMigrated) {
   // the defaults for the rest.
   ASSERT_TRUE(server.Stop());
   {
-    SQLite::Database db = OpenLeagueDb(server.data_dir(), true);
+    auto league_db = OpenLeagueDb(server.data_dir());
+    db::Connection& db = *league_db;
     db.exec("ALTER TABLE races DROP COLUMN rules_json");
     db.exec("PRAGMA user_version = 4");
   }
@@ -444,8 +447,9 @@ TEST(Replays, TracesComeOverHttpAndVerifyAndCsvDownloads) {
   const ReplayCheck check = VerifyReplay(track, rules, decoded.value().steps, LapsFromJson(run["laps"]).value());
   EXPECT_TRUE(check.matches) << check.difference;
   // Compact: the stored (deflated) trace per lap.
-  SQLite::Database db = OpenLeagueDb(server.data_dir());
-  const int stored = db.execAndGet("SELECT length(trace) FROM submissions WHERE id = " + sid).getInt();
+  auto league_db = OpenLeagueDb(server.data_dir());
+  db::Connection& db = *league_db;
+  const int stored = db.queryInt("SELECT length(trace) FROM submissions WHERE id = " + sid);
   EXPECT_LE(stored, 4 * static_cast<int>(decoded.value().steps.size())) << "at most 4 bytes per step";
   // One changed action no longer matches.
   auto tampered = decoded.value().steps;

@@ -1,7 +1,7 @@
 // Racers and sessions against the real server on loopback.
 #include <gtest/gtest.h>
 
-#include <SQLiteCpp/SQLiteCpp.h>
+#include "db.h"
 
 #include "server_process.h"
 #include "league_db.h"
@@ -152,12 +152,13 @@ TEST_F(Racers, TokensAre256BitsAndOnlyTheirHashIsStored) {
   ApiClient a(*server_);
   a.SignUp("hashed");
   EXPECT_GE(a.token.size(), 43u);  // 32 bytes in unpadded base64url
-  SQLite::Database db = OpenLeagueDb(server_->data_dir());
-  SQLite::Statement q(db, "SELECT COUNT(*) FROM sessions WHERE token_hash = ?");
+  auto league_db = OpenLeagueDb(server_->data_dir());
+  db::Connection& db = *league_db;
+  db::Statement q(db, "SELECT COUNT(*) FROM sessions WHERE token_hash = ?");
   q.bind(1, a.token);
   q.executeStep();
   EXPECT_EQ(q.getColumn(0).getInt(), 0) << "the token itself must never be stored";
-  SQLite::Statement p(db, "SELECT password_hash FROM racers WHERE alias = 'hashed'");
+  db::Statement p(db, "SELECT password_hash FROM racers WHERE alias = 'hashed'");
   p.executeStep();
   EXPECT_EQ(p.getColumn(0).getString().rfind("$argon2id$", 0), 0u);
 }
@@ -179,7 +180,8 @@ TEST_F(Racers, MissingForgedExpiredAndRevokedTokensGet401) {
   ApiClient expired(*server_);
   expired.SignUp("expiring");
   {
-    SQLite::Database db = OpenLeagueDb(server_->data_dir(), /*writable=*/true);
+    auto league_db = OpenLeagueDb(server_->data_dir());
+    db::Connection& db = *league_db;
     db.exec("UPDATE sessions SET expires_at = 1 WHERE racer_id = (SELECT id FROM racers WHERE alias = 'expiring')");
   }
   ExpectProblem(expired.Get("/api/v1/me"), 401, "unauthorized");
@@ -194,10 +196,11 @@ TEST_F(Racers, TermsAreRecordedOnce) {
   EXPECT_FALSE(json::parse(a.Get("/api/v1/terms")->body)["text"].get<std::string>().empty());
   ExpectProblem(a.Post("/api/v1/me/terms", {{"accept", false}}), 422, "validation");
   EXPECT_TRUE(json::parse(a.Post("/api/v1/me/terms", {{"accept", true}})->body)["terms_accepted"].get<bool>());
-  SQLite::Database db = OpenLeagueDb(server_->data_dir());
-  const int64_t first = db.execAndGet("SELECT terms_accepted_at FROM racers WHERE alias = 'terms'").getInt64();
+  auto league_db = OpenLeagueDb(server_->data_dir());
+  db::Connection& db = *league_db;
+  const int64_t first = db.queryInt("SELECT terms_accepted_at FROM racers WHERE alias = 'terms'");
   a.Post("/api/v1/me/terms", {{"accept", true}});
-  EXPECT_EQ(db.execAndGet("SELECT terms_accepted_at FROM racers WHERE alias = 'terms'").getInt64(), first);
+  EXPECT_EQ(db.queryInt("SELECT terms_accepted_at FROM racers WHERE alias = 'terms'"), first);
 }
 
 TEST_F(Racers, UnknownRoutesAreProblemsToo) {

@@ -1,7 +1,7 @@
 // Community races and invitation links, every rule against the real server.
 #include <gtest/gtest.h>
 
-#include <SQLiteCpp/SQLiteCpp.h>
+#include "db.h"
 #include <sys/stat.h>
 #include <sodium.h>
 
@@ -77,8 +77,9 @@ TEST_F(Community, AnyRacerCreatesOneWithALinkWhoseHashAloneIsStored) {
   EXPECT_EQ(token.size(), 22u) << "128 bits, base64url";
   EXPECT_EQ(race["invitation"]["url"], "/join/" + token);
   EXPECT_EQ(race["invitation"]["expires_at"], race["closes_at"]) << "expires at the race's close by default";
-  SQLite::Database db = OpenLeagueDb(server_->data_dir());
-  SQLite::Statement q(db, "SELECT token_hash FROM invitations WHERE race_id = ?");
+  auto league_db = OpenLeagueDb(server_->data_dir());
+  db::Connection& db = *league_db;
+  db::Statement q(db, "SELECT token_hash FROM invitations WHERE race_id = ?");
   q.bind(1, race["id"].get<int64_t>());
   ASSERT_TRUE(q.executeStep());
   EXPECT_NE(q.getColumn(0).getString(), token);
@@ -109,8 +110,12 @@ TEST_F(Community, TheOrganiserAloneSeesTheSameLinkAgain) {
   EXPECT_EQ(again->get_header_value("Cache-Control"), "no-store");
   EXPECT_EQ(other.Get(path)->status, 404) << "a stranger learns nothing, not even that the race exists";
 
-  SQLite::Database db = OpenLeagueDb(server_->data_dir(), /*writable=*/true);
-  const std::string sealed = db.execAndGet("SELECT token_sealed FROM invitations WHERE race_id = " + race["id"].dump()).getString();
+  auto league_db = OpenLeagueDb(server_->data_dir());
+  db::Connection& db = *league_db;
+  db::Statement read_sealed(db, "SELECT token_sealed FROM invitations WHERE race_id = ?");
+  read_sealed.bind(1, race["id"].get<int64_t>());
+  ASSERT_TRUE(read_sealed.executeStep());
+  const std::string sealed = read_sealed.getColumn(0).getString();
   EXPECT_EQ(sealed.find(race["invitation"]["token"].get<std::string>()), std::string::npos) << "the token is not stored readable";
   EXPECT_EQ(sealed.rfind("v1.", 0), 0u);
   // The sealed copy is bound to its race: moved to another race it opens nothing.
@@ -281,12 +286,13 @@ TEST_F(Community, RemovedParticipantsLoseTheirEntryTheirQueueAndTheRace) {
 
   const json board = json::parse(org.Get(Path(race, "/leaderboard"))->body);
   for (const auto& e : board["entries"]) EXPECT_NE(e["alias"], "removed-racer");
-  SQLite::Database db = OpenLeagueDb(server_->data_dir());
+  auto league_db = OpenLeagueDb(server_->data_dir());
+  db::Connection& db = *league_db;
   // The queue serves racers in turn, so the removed racer's first waiting run
   // may already have started; every run still waiting is cancelled.
   int cancelled = 0;
   for (const auto& id : queued) {
-    SQLite::Statement q(db, "SELECT status FROM submissions WHERE id = ?");
+    db::Statement q(db, "SELECT status FROM submissions WHERE id = ?");
     q.bind(1, static_cast<int64_t>(std::stoll(id)));
     q.executeStep();
     const std::string status = q.getColumn(0).getString();

@@ -2,7 +2,7 @@
 // COMPLETED or FAILED exactly once, and the leaderboard agrees with them.
 #include <gtest/gtest.h>
 
-#include <SQLiteCpp/SQLiteCpp.h>
+#include "db.h"
 
 #include <fstream>
 #include <map>
@@ -58,8 +58,9 @@ TEST(Crash, Kill9DuringEvaluationsLosesNothingAndCountsNothingTwice) {
     server.Kill9();
   }
   {
-    SQLite::Database db = OpenLeagueDb(data);
-    const int unfinished = db.execAndGet("SELECT COUNT(*) FROM submissions WHERE status IN ('QUEUED', 'EVALUATING')").getInt();
+    auto league_db = OpenLeagueDb(data);
+    db::Connection& db = *league_db;
+    const int unfinished = db.queryInt("SELECT COUNT(*) FROM submissions WHERE status IN ('QUEUED', 'EVALUATING')");
     EXPECT_GT(unfinished, 0) << "the kill came too late to test recovery";
   }
   {
@@ -68,17 +69,19 @@ TEST(Crash, Kill9DuringEvaluationsLosesNothingAndCountsNothingTwice) {
     ApiClient probe(restarted);
     for (int i = 0; i < 600; ++i) {
       if (json::parse(probe.Get("/api/v1/health")->body)["queued"] == 0) {
-        SQLite::Database db = OpenLeagueDb(data);
-        if (db.execAndGet("SELECT COUNT(*) FROM submissions WHERE status = 'EVALUATING'").getInt() == 0) break;
+        auto league_db = OpenLeagueDb(data);
+        db::Connection& db = *league_db;
+        if (db.queryInt("SELECT COUNT(*) FROM submissions WHERE status = 'EVALUATING'") == 0) break;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   }
-  SQLite::Database db = OpenLeagueDb(data);
+  auto league_db = OpenLeagueDb(data);
+  db::Connection& db = *league_db;
   // Exactly the accepted submissions, each finished once.
-  EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM submissions").getInt(), static_cast<int>(accepted.size()));
+  EXPECT_EQ(db.queryInt("SELECT COUNT(*) FROM submissions"), static_cast<int>(accepted.size()));
   for (int64_t id : accepted) {
-    SQLite::Statement q(db, "SELECT status, laps_json FROM submissions WHERE id = ?");
+    db::Statement q(db, "SELECT status, laps_json FROM submissions WHERE id = ?");
     q.bind(1, id);
     ASSERT_TRUE(q.executeStep()) << "submission " << id << " was lost";
     const std::string status = q.getColumn(0).getString();
@@ -86,11 +89,11 @@ TEST(Crash, Kill9DuringEvaluationsLosesNothingAndCountsNothingTwice) {
     EXPECT_EQ(json::parse(q.getColumn(1).getString()).size(), 10u) << "one set of ten laps for " << id;
   }
   // The leaderboard holds each racer's best completed submission, once.
-  SQLite::Statement best(db,
+  db::Statement best(db,
                          "SELECT racer_id, MIN(ranking_ms) FROM submissions WHERE status = 'COMPLETED' AND qualified = 1 GROUP BY racer_id");
   std::map<int64_t, int64_t> expected;
   while (best.executeStep()) expected[best.getColumn(0).getInt64()] = best.getColumn(1).getInt64();
-  SQLite::Statement board(db, "SELECT racer_id, ranking_ms FROM leaderboard");
+  db::Statement board(db, "SELECT racer_id, ranking_ms FROM leaderboard");
   std::map<int64_t, int64_t> actual;
   while (board.executeStep()) actual[board.getColumn(0).getInt64()] = board.getColumn(1).getInt64();
   EXPECT_EQ(actual, expected);
@@ -118,7 +121,8 @@ TEST(Crash, ASubmissionIsAttemptedAtMostThreeTimes) {
   }
   {
     // As a crash would leave them: both mid-evaluation, the first on its third attempt.
-    SQLite::Database db = OpenLeagueDb(data, /*writable=*/true);
+    auto league_db = OpenLeagueDb(data);
+    db::Connection& db = *league_db;
     db.exec("UPDATE submissions SET status = 'EVALUATING', attempts = 3 WHERE id = " + first);
     db.exec("UPDATE submissions SET status = 'EVALUATING', attempts = 1 WHERE id = " + second);
   }

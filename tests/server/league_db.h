@@ -1,19 +1,19 @@
-// Tests read (and, to fake time passing, write) a running server's SQLite file
-// directly. The server writes to it at the same moment (sessions, the queue),
-// so every such connection waits for the server's lock instead of failing at
-// once with "database is locked".
+// Tests read (and, to fake time passing, write) a running server's database
+// directly, through the server's own database layer (server/db), so the same
+// checks run on either engine. The server writes at the same moment (sessions,
+// the queue); SQLite connections wait for its lock instead of failing at once.
 #pragma once
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
+#include <memory>
 #include <string>
+
+#include "db.h"
 
 namespace pw::testing {
 
-inline SQLite::Database OpenLeagueDb(const std::string& data_dir, bool writable = false) {
-  SQLite::Database db(data_dir + "/pitwall.db", writable ? SQLite::OPEN_READWRITE : SQLite::OPEN_READONLY);
-  db.setBusyTimeout(10000);
-  return db;
+/// The database of a server started with `data_dir` (and, when it has one, `database_url`).
+inline std::unique_ptr<db::Connection> OpenLeagueDb(const std::string& data_dir, const std::string& database_url = "") {
+  return db::Open(database_url.empty() ? "sqlite:" + data_dir + "/pitwall.db" : database_url);
 }
 
 }  // namespace pw::testing

@@ -66,11 +66,12 @@ std::set<pid_t> WorkerPids(pid_t server) {
 // server sees the process died while idle), so the loop signals again.
 int SignalUntilFinished(const ServerProcess& server, const std::string& submission_id, int sig, int first_settle_ms, int settle_ms,
                         const std::function<void(int)>& after_each = {}) {
-  SQLite::Database db = OpenLeagueDb(server.data_dir());
+  auto league_db = OpenLeagueDb(server.data_dir());
+  db::Connection& db = *league_db;
   std::set<pid_t> signalled;
   int sent = 0;
   for (int i = 0; i < 2400 && sent < 10; ++i) {
-    SQLite::Statement q(db, "SELECT status FROM submissions WHERE id = " + submission_id);
+    db::Statement q(db, "SELECT status FROM submissions WHERE id = " + submission_id);
     if (!q.executeStep()) break;
     const std::string status = q.getColumn(0).getString();
     if (status == "COMPLETED" || status == "FAILED") break;
@@ -323,9 +324,10 @@ TEST(Sandbox, KilledWorkersAreRetriedThreeTimesCrashesFailAtOnce) {
   EXPECT_EQ(crashed["reason"], "the evaluator crashed while running the model (SEGV)");
   visitor.Stop();
   EXPECT_EQ(visitor.failures(), 0);
-  SQLite::Database db = OpenLeagueDb(server.data_dir());
-  EXPECT_EQ(db.execAndGet("SELECT attempts FROM submissions WHERE id = " + crash_id).getInt(), 1);
-  EXPECT_EQ(db.execAndGet("SELECT attempts FROM submissions WHERE id = " + id).getInt(), 3);
+  auto league_db = OpenLeagueDb(server.data_dir());
+  db::Connection& db = *league_db;
+  EXPECT_EQ(db.queryInt("SELECT attempts FROM submissions WHERE id = " + crash_id), 1);
+  EXPECT_EQ(db.queryInt("SELECT attempts FROM submissions WHERE id = " + id), 3);
 }
 
 // A worker, or an evaluation process, killed while it waits for work is
@@ -352,9 +354,10 @@ TEST(Sandbox, AWorkerKilledWhileIdleIsReplacedAtNoCost) {
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   const std::string again = Submit(racer, league, Starter("quarry-steady"));
   EXPECT_EQ(WaitFor(racer, again, Finished)["status"], "COMPLETED");
-  SQLite::Database db = OpenLeagueDb(server.data_dir());
-  EXPECT_EQ(db.execAndGet("SELECT attempts FROM submissions WHERE id = " + id).getInt(), 1);
-  EXPECT_EQ(db.execAndGet("SELECT attempts FROM submissions WHERE id = " + again).getInt(), 1);
+  auto league_db = OpenLeagueDb(server.data_dir());
+  db::Connection& db = *league_db;
+  EXPECT_EQ(db.queryInt("SELECT attempts FROM submissions WHERE id = " + id), 1);
+  EXPECT_EQ(db.queryInt("SELECT attempts FROM submissions WHERE id = " + again), 1);
 }
 
 // One racer's 200 submissions beside another's one: the one is served next,
@@ -405,9 +408,10 @@ TEST(Sandbox, TwoHundredSubmissionsFromOneRacerBesideOneFromAnother) {
   EXPECT_GT(waiting.size(), 50u) << "most of the flood was still waiting when the single racer submitted";
   EXPECT_LT(rss_after, rss_before + (8u << 20)) << "server memory " << (rss_before >> 20) << " MiB -> " << (rss_after >> 20) << " MiB";
   std::printf("server memory %.1f MiB -> %.1f MiB over the second 100 evaluations\n", rss_before / 1048576.0, rss_after / 1048576.0);
-  SQLite::Database db = OpenLeagueDb(server.data_dir());
-  EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM submissions WHERE status = 'COMPLETED' AND attempts = 1").getInt(), 201);
-  EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM leaderboard WHERE race_id = " + league.race.substr(league.race.rfind('/') + 1)).getInt(), 2);
+  auto league_db = OpenLeagueDb(server.data_dir());
+  db::Connection& db = *league_db;
+  EXPECT_EQ(db.queryInt("SELECT COUNT(*) FROM submissions WHERE status = 'COMPLETED' AND attempts = 1"), 201);
+  EXPECT_EQ(db.queryInt("SELECT COUNT(*) FROM leaderboard WHERE race_id = " + league.race.substr(league.race.rfind('/') + 1)), 2);
   EXPECT_EQ(ExpectEveryRunReplays(server.data_dir()), 201);
 }
 

@@ -3,7 +3,7 @@
 // compares laps and fingerprint with what the server stored.
 #pragma once
 
-#include <SQLiteCpp/SQLiteCpp.h>
+#include "db.h"
 #include <gtest/gtest.h>
 #include <zlib.h>
 
@@ -31,16 +31,17 @@ inline std::string Inflate(const std::string& z) {
 
 /// Checks every evaluated submission in a server's data folder; returns how many were checked.
 inline int ExpectEveryRunReplays(const std::string& data_dir) {
-  SQLite::Database db = OpenLeagueDb(data_dir);
-  SQLite::Statement q(db,
+  auto league_db = OpenLeagueDb(data_dir);
+  db::Connection& db = *league_db;
+  db::Statement q(db,
                       "SELECT s.id, s.trace, s.laps_json, s.fingerprint, r.track_json, r.laps, r.min_laps, r.lap_mode, r.reset_on_off_track, "
                       "r.off_track_penalty_ms, r.timing_method FROM submissions s JOIN races r ON r.id = s.race_id "
                       "WHERE s.status IN ('COMPLETED', 'FAILED') AND s.trace IS NOT NULL");
   int checked = 0;
   while (q.executeStep()) {
     const int64_t id = q.getColumn(0).getInt64();
-    const SQLite::Column blob = q.getColumn(1);
-    const auto trace = DecodeTrace(Inflate(std::string(static_cast<const char*>(blob.getBlob()), static_cast<size_t>(blob.getBytes()))));
+    const std::string blob = q.getColumn(1).getString();
+    const auto trace = DecodeTrace(Inflate(blob));
     if (!trace) {
       ADD_FAILURE() << "submission " << id << ": " << trace.error().message;
       continue;

@@ -3,7 +3,7 @@
 // lives anywhere else (a PostgreSQL store would implement the same calls).
 #pragma once
 
-#include <SQLiteCpp/SQLiteCpp.h>
+#include "db.h"
 
 #include <cstdint>
 #include <optional>
@@ -29,16 +29,16 @@ struct ModelHoldings {
 };
 
 /// The racer's live (not deleted) model `id`, if it is theirs.
-std::optional<ModelRecord> FindModel(SQLite::Database& db, int64_t id, int64_t racer_id);
+std::optional<ModelRecord> FindModel(db::Connection& db, int64_t id, int64_t racer_id);
 /// The racer's live models, oldest first.
-std::vector<ModelRecord> ListModels(SQLite::Database& db, int64_t racer_id);
-ModelHoldings Holdings(SQLite::Database& db, int64_t racer_id);
+std::vector<ModelRecord> ListModels(db::Connection& db, int64_t racer_id);
+ModelHoldings Holdings(db::Connection& db, int64_t racer_id);
 /// Adds a model whose file is already stored; its id.
-int64_t InsertModel(SQLite::Database& db, const ModelRecord& model);
-void RenameModel(SQLite::Database& db, int64_t id, const std::string& name);
-void MarkModelDeleted(SQLite::Database& db, int64_t id, int64_t now_ms);
+int64_t InsertModel(db::Connection& db, const ModelRecord& model);
+void RenameModel(db::Connection& db, int64_t id, const std::string& name);
+void MarkModelDeleted(db::Connection& db, int64_t id, int64_t now_ms);
 /// Files (by sha256) that only deleted models use and no live submission needs: queued or
 /// evaluating, or in a race that has not closed by `now_ms`.
-std::vector<std::string> UnneededModelFiles(SQLite::Database& db, int64_t now_ms);
+std::vector<std::string> UnneededModelFiles(db::Connection& db, int64_t now_ms);
 
 }  // namespace pw::server::store

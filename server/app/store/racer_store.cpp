@@ -2,15 +2,15 @@
 
 namespace pw::server::store {
 
-std::optional<int64_t> RegisterRacer(SQLite::Database& db, const NewRacer& r) {
-  SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+std::optional<int64_t> RegisterRacer(db::Connection& db, const NewRacer& r) {
+  db::Transaction tx(db);
   {
-    SQLite::Statement taken(db, "SELECT 1 FROM racers WHERE alias_key = ? OR alias_look = ?");
+    db::Statement taken(db, "SELECT 1 FROM racers WHERE alias_key = ? OR alias_look = ?");
     taken.bind(1, r.alias_key);
     taken.bind(2, r.alias_look);
     if (taken.executeStep()) return std::nullopt;
   }
-  SQLite::Statement ins(db, "INSERT INTO racers (alias, alias_key, password_hash, role, created_at, alias_look) VALUES (?, ?, ?, ?, ?, ?) RETURNING id");
+  db::Statement ins(db, "INSERT INTO racers (alias, alias_key, password_hash, role, created_at, alias_look) VALUES (?, ?, ?, ?, ?, ?) RETURNING id");
   ins.bind(1, r.alias);
   ins.bind(2, r.alias_key);
   ins.bind(3, r.password_hash);
@@ -24,8 +24,8 @@ std::optional<int64_t> RegisterRacer(SQLite::Database& db, const NewRacer& r) {
   return id;
 }
 
-std::optional<RacerCredentials> FindRacerByAliasKey(SQLite::Database& db, const std::string& alias_key) {
-  SQLite::Statement q(db, "SELECT id, alias, role, terms_accepted_at IS NOT NULL, created_at, password_hash, is_demo FROM racers WHERE alias_key = ?");
+std::optional<RacerCredentials> FindRacerByAliasKey(db::Connection& db, const std::string& alias_key) {
+  db::Statement q(db, "SELECT id, alias, role, terms_accepted_at IS NOT NULL, created_at, password_hash, is_demo FROM racers WHERE alias_key = ?");
   q.bind(1, alias_key);
   if (!q.executeStep()) return std::nullopt;
   RacerCredentials c;
@@ -36,21 +36,21 @@ std::optional<RacerCredentials> FindRacerByAliasKey(SQLite::Database& db, const 
   return c;  // the statement ends here: no read snapshot outlives the call
 }
 
-std::optional<std::string> PasswordHash(SQLite::Database& db, int64_t racer_id) {
-  SQLite::Statement q(db, "SELECT password_hash FROM racers WHERE id = ?");
+std::optional<std::string> PasswordHash(db::Connection& db, int64_t racer_id) {
+  db::Statement q(db, "SELECT password_hash FROM racers WHERE id = ?");
   q.bind(1, racer_id);
   if (!q.executeStep()) return std::nullopt;
   return q.getColumn(0).getString();
 }
 
-int ChangePassword(SQLite::Database& db, int64_t racer_id, const std::string& password_hash, const std::string& keep_token_hash,
+int ChangePassword(db::Connection& db, int64_t racer_id, const std::string& password_hash, const std::string& keep_token_hash,
                    int64_t now_ms) {
-  SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-  SQLite::Statement u(db, "UPDATE racers SET password_hash = ? WHERE id = ?");
+  db::Transaction tx(db);
+  db::Statement u(db, "UPDATE racers SET password_hash = ? WHERE id = ?");
   u.bind(1, password_hash);
   u.bind(2, racer_id);
   u.exec();
-  SQLite::Statement end(db, "UPDATE sessions SET revoked_at = ? WHERE racer_id = ? AND token_hash != ? AND revoked_at IS NULL");
+  db::Statement end(db, "UPDATE sessions SET revoked_at = ? WHERE racer_id = ? AND token_hash != ? AND revoked_at IS NULL");
   end.bind(1, now_ms);
   end.bind(2, racer_id);
   end.bind(3, keep_token_hash);
@@ -59,21 +59,21 @@ int ChangePassword(SQLite::Database& db, int64_t racer_id, const std::string& pa
   return ended;
 }
 
-void MakeAdmin(SQLite::Database& db, int64_t racer_id) {
-  SQLite::Statement u(db, "UPDATE racers SET role = 'admin' WHERE id = ?");
+void MakeAdmin(db::Connection& db, int64_t racer_id) {
+  db::Statement u(db, "UPDATE racers SET role = 'admin' WHERE id = ?");
   u.bind(1, racer_id);
   u.exec();
 }
 
-void AcceptTerms(SQLite::Database& db, int64_t racer_id, int64_t now_ms) {
-  SQLite::Statement q(db, "UPDATE racers SET terms_accepted_at = COALESCE(terms_accepted_at, ?) WHERE id = ?");
+void AcceptTerms(db::Connection& db, int64_t racer_id, int64_t now_ms) {
+  db::Statement q(db, "UPDATE racers SET terms_accepted_at = COALESCE(terms_accepted_at, ?) WHERE id = ?");
   q.bind(1, now_ms);
   q.bind(2, racer_id);
   q.exec();
 }
 
-void CreateSession(SQLite::Database& db, const std::string& token_hash, int64_t racer_id, int64_t now_ms, int64_t expires_at_ms) {
-  SQLite::Statement ins(db, "INSERT INTO sessions (token_hash, racer_id, created_at, expires_at) VALUES (?, ?, ?, ?)");
+void CreateSession(db::Connection& db, const std::string& token_hash, int64_t racer_id, int64_t now_ms, int64_t expires_at_ms) {
+  db::Statement ins(db, "INSERT INTO sessions (token_hash, racer_id, created_at, expires_at) VALUES (?, ?, ?, ?)");
   ins.bind(1, token_hash);
   ins.bind(2, racer_id);
   ins.bind(3, now_ms);
@@ -81,15 +81,15 @@ void CreateSession(SQLite::Database& db, const std::string& token_hash, int64_t 
   ins.exec();
 }
 
-void RevokeSession(SQLite::Database& db, const std::string& token_hash, int64_t now_ms) {
-  SQLite::Statement q(db, "UPDATE sessions SET revoked_at = ? WHERE token_hash = ?");
+void RevokeSession(db::Connection& db, const std::string& token_hash, int64_t now_ms) {
+  db::Statement q(db, "UPDATE sessions SET revoked_at = ? WHERE token_hash = ?");
   q.bind(1, now_ms);
   q.bind(2, token_hash);
   q.exec();
 }
 
-int RevokeAllSessions(SQLite::Database& db, int64_t racer_id, int64_t now_ms) {
-  SQLite::Statement q(db, "UPDATE sessions SET revoked_at = ? WHERE racer_id = ? AND revoked_at IS NULL");
+int RevokeAllSessions(db::Connection& db, int64_t racer_id, int64_t now_ms) {
+  db::Statement q(db, "UPDATE sessions SET revoked_at = ? WHERE racer_id = ? AND revoked_at IS NULL");
   q.bind(1, now_ms);
   q.bind(2, racer_id);
   return q.exec();

@@ -3,7 +3,7 @@
 // SHA-256: this layer never sees a secret.
 #pragma once
 
-#include <SQLiteCpp/SQLiteCpp.h>
+#include "db.h"
 
 #include <cstdint>
 #include <optional>
@@ -22,7 +22,7 @@ struct NewRacer {
   int64_t created_at = 0;
 };
 /// Registers a racer unless the alias (or one that looks the same) is taken: its id, or nullopt.
-std::optional<int64_t> RegisterRacer(SQLite::Database& db, const NewRacer& racer);
+std::optional<int64_t> RegisterRacer(db::Connection& db, const NewRacer& racer);
 
 /// What signing in needs of a racer.
 struct RacerCredentials {
@@ -30,19 +30,19 @@ struct RacerCredentials {
   std::string password_hash;
   bool demo = false;  ///< the demo league's racers cannot sign in
 };
-std::optional<RacerCredentials> FindRacerByAliasKey(SQLite::Database& db, const std::string& alias_key);
-std::optional<std::string> PasswordHash(SQLite::Database& db, int64_t racer_id);
+std::optional<RacerCredentials> FindRacerByAliasKey(db::Connection& db, const std::string& alias_key);
+std::optional<std::string> PasswordHash(db::Connection& db, int64_t racer_id);
 /// Sets a new password hash and ends every session of the racer but `keep_token_hash`'s, at once;
 /// how many sessions ended.
-int ChangePassword(SQLite::Database& db, int64_t racer_id, const std::string& password_hash, const std::string& keep_token_hash,
+int ChangePassword(db::Connection& db, int64_t racer_id, const std::string& password_hash, const std::string& keep_token_hash,
                    int64_t now_ms);
-void MakeAdmin(SQLite::Database& db, int64_t racer_id);
+void MakeAdmin(db::Connection& db, int64_t racer_id);
 /// Records the first acceptance of the racing terms (accepting again keeps the first time).
-void AcceptTerms(SQLite::Database& db, int64_t racer_id, int64_t now_ms);
+void AcceptTerms(db::Connection& db, int64_t racer_id, int64_t now_ms);
 
-void CreateSession(SQLite::Database& db, const std::string& token_hash, int64_t racer_id, int64_t now_ms, int64_t expires_at_ms);
-void RevokeSession(SQLite::Database& db, const std::string& token_hash, int64_t now_ms);
+void CreateSession(db::Connection& db, const std::string& token_hash, int64_t racer_id, int64_t now_ms, int64_t expires_at_ms);
+void RevokeSession(db::Connection& db, const std::string& token_hash, int64_t now_ms);
 /// Ends every live session of the racer; how many.
-int RevokeAllSessions(SQLite::Database& db, int64_t racer_id, int64_t now_ms);
+int RevokeAllSessions(db::Connection& db, int64_t racer_id, int64_t now_ms);
 
 }  // namespace pw::server::store

@@ -2,6 +2,6 @@
 
 namespace pw::server::store {
 
-int CountQueued(SQLite::Database& db) { return db.execAndGet("SELECT COUNT(*) FROM submissions WHERE status = 'QUEUED'").getInt(); }
+int CountQueued(db::Connection& db) { return db.queryInt("SELECT COUNT(*) FROM submissions WHERE status = 'QUEUED'"); }
 
 }  // namespace pw::server::store

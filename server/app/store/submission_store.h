@@ -2,11 +2,11 @@
 // (moving here from the route files and the evaluator, call by call).
 #pragma once
 
-#include <SQLiteCpp/SQLiteCpp.h>
+#include "db.h"
 
 namespace pw::server::store {
 
 /// Submissions waiting for an evaluation worker.
-int CountQueued(SQLite::Database& db);
+int CountQueued(db::Connection& db);
 
 }  // namespace pw::server::store

@@ -1,0 +1,101 @@
+#include "db.h"
+
+#include <map>
+
+#include "engine.h"
+
+namespace pw::db {
+
+bool Column::isNull() const { return s_.IsNull(index_); }
+int64_t Column::getInt64() const { return s_.Int(index_); }
+int Column::getInt() const { return static_cast<int>(s_.Int(index_)); }
+double Column::getDouble() const { return s_.Double(index_); }
+std::string Column::getString() const { return s_.Text(index_); }
+
+Connection::Connection(std::unique_ptr<detail::ConnectionImpl> impl) : impl_(std::move(impl)) {}
+Connection::~Connection() = default;
+Engine Connection::engine() const { return impl_->engine(); }
+int Connection::exec(const std::string& sql) { return impl_->Exec(sql); }
+
+int64_t Connection::queryInt(const std::string& sql) {
+  Statement q(*this, sql);
+  return q.executeStep() && !q.getColumn(0).isNull() ? q.getColumn(0).getInt64() : 0;
+}
+
+bool ParseUrl(const std::string& url, Engine& engine, std::string& target, std::string& error) {
+  if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
+    engine = Engine::kPostgres;
+    target = url;
+    return true;
+  }
+  if (url.rfind("sqlite:", 0) == 0) {
+    engine = Engine::kSqlite;
+    target = url.substr(7);
+    if (target.rfind("//", 0) == 0) target = target.substr(2);  // sqlite:///abs/path
+  } else if (url.find("://") != std::string::npos) {
+    error = "unknown database URL '" + Redacted(url) + "': use sqlite:PATH or postgresql://user@host:port/dbname";
+    return false;
+  } else {
+    engine = Engine::kSqlite;
+    target = url;
+  }
+  if (target.empty()) {
+    error = "the SQLite URL names no file: use sqlite:PATH";
+    return false;
+  }
+  return true;
+}
+
+std::string Redacted(const std::string& url) {
+  const size_t scheme = url.find("://");
+  if (scheme == std::string::npos) return url;
+  const size_t at = url.find('@', scheme + 3);
+  const size_t colon = url.find(':', scheme + 3);
+  if (at == std::string::npos || colon == std::string::npos || colon > at) return url;
+  return url.substr(0, colon + 1) + "***" + url.substr(at);
+}
+
+std::unique_ptr<Connection> Open(const std::string& url) {
+  Engine engine;
+  std::string target, error;
+  if (!ParseUrl(url, engine, target, error)) throw Error(error);
+  return std::make_unique<Connection>(engine == Engine::kSqlite ? detail::OpenSqlite(target) : detail::OpenPostgres(target));
+}
+
+Statement::Statement(Connection& db, const std::string& sql) : impl_(db.impl_->Prepare(sql)) {}
+Statement::~Statement() = default;
+void Statement::bind(int index, int64_t value) { impl_->BindInt(index, value); }
+void Statement::bind(int index, double value) { impl_->BindDouble(index, value); }
+void Statement::bind(int index, const std::string& value) { impl_->BindText(index, value); }
+void Statement::bind(int index, Blob value) { impl_->BindBlob(index, value.data, value.size); }
+void Statement::bind(int index) { impl_->BindNull(index); }
+bool Statement::executeStep() { return impl_->Step(); }
+int Statement::exec() {
+  while (impl_->Step()) {
+  }
+  return impl_->Changes();
+}
+void Statement::reset() { impl_->Reset(); }
+Column Statement::getColumn(int index) { return Column(*impl_, index); }
+
+Transaction::Transaction(Connection& db) : db_(db) { db_.impl_->BeginWrite(); }
+Transaction::~Transaction() {
+  if (done_) return;
+  try {
+    db_.impl_->Rollback();
+  } catch (...) {  // a destructor must not throw; the connection reports its state on the next call
+  }
+}
+void Transaction::commit() {
+  db_.impl_->Commit();
+  done_ = true;
+}
+
+Connection& ThreadConnection(const std::string& url) {
+  thread_local std::map<std::string, std::unique_ptr<Connection>> connections;
+  auto& c = connections[url];
+  if (!c) c = Open(url);
+  return *c;
+}
+
+}  // namespace pw::db

@@ -1,0 +1,138 @@
+// The league's two storage engines behind one small interface: SQLite (embedded,
+// the default: a file in the data folder) and PostgreSQL (libpq; shared by many
+// servers and workers). Stores (server/app/store/) write portable SQL with `?`
+// placeholders, which each engine binds its own way; what differs between the
+// engines (the schema's DDL, the SQL of a migration) is asked of engine().
+//
+// The calls are SQLiteCpp's (Statement::bind, executeStep, getColumn, exec,
+// Transaction::commit), so code reads the same on either engine. A database is
+// named by a URL: `sqlite:/path/pitwall.db` (or a bare path) or
+// `postgresql://user@host:port/dbname` (libpq's connection URI).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+namespace pw::db {
+
+enum class Engine { kSqlite, kPostgres };
+
+/// Any failure of the database: connecting, a statement, a constraint.
+class Error : public std::runtime_error {
+ public:
+  explicit Error(const std::string& what, bool unique_violation = false)
+      : std::runtime_error(what), unique_violation_(unique_violation) {}
+  /// A UNIQUE or PRIMARY KEY constraint refused the write.
+  bool unique_violation() const { return unique_violation_; }
+
+ private:
+  bool unique_violation_;
+};
+
+namespace detail {
+struct StatementImpl;
+struct ConnectionImpl;
+}  // namespace detail
+
+/// A bytes parameter (stored as BLOB / BYTEA), as opposed to text.
+struct Blob {
+  const void* data;
+  size_t size;
+};
+
+class Statement;
+
+/// One value of a statement's current row.
+class Column {
+ public:
+  bool isNull() const;
+  int64_t getInt64() const;
+  int getInt() const;
+  double getDouble() const;
+  /// Text, or a blob's bytes.
+  std::string getString() const;
+
+ private:
+  friend class Statement;
+  Column(detail::StatementImpl& s, int index) : s_(s), index_(index) {}
+  detail::StatementImpl& s_;
+  int index_;
+};
+
+class Connection {
+ public:
+  explicit Connection(std::unique_ptr<detail::ConnectionImpl> impl);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  Engine engine() const;
+  /// Runs SQL without parameters (several statements are allowed); rows changed by the last.
+  int exec(const std::string& sql);
+  /// The first column of the first row of a query without parameters (0 when it has no rows).
+  int64_t queryInt(const std::string& sql);
+
+ private:
+  friend class Statement;
+  friend class Transaction;
+  std::unique_ptr<detail::ConnectionImpl> impl_;
+};
+
+/// Opens a connection to the database a URL names (creating a SQLite file if needed).
+std::unique_ptr<Connection> Open(const std::string& url);
+/// The engine a URL names, without connecting; false (and `error`) when it names none.
+bool ParseUrl(const std::string& url, Engine& engine, std::string& target, std::string& error);
+/// A URL for logs: a PostgreSQL password is replaced by ***.
+std::string Redacted(const std::string& url);
+
+class Statement {
+ public:
+  Statement(Connection& db, const std::string& sql);
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  void bind(int index, int64_t value);
+  void bind(int index, int value) { bind(index, static_cast<int64_t>(value)); }
+  void bind(int index, bool value) = delete;  // say 1 or 0: both engines store flags as integers
+  void bind(int index, double value);
+  void bind(int index, const std::string& value);
+  void bind(int index, const char* value) { bind(index, std::string(value)); }
+  void bind(int index, Blob value);
+  void bind(int index);  ///< NULL
+
+  /// Runs the statement (on the first call) and moves to the next row; false when there is none.
+  bool executeStep();
+  /// Runs a statement that returns no rows; how many rows it changed.
+  int exec();
+  /// Ready to run again (the bindings stay).
+  void reset();
+  Column getColumn(int index);
+
+ private:
+  std::unique_ptr<detail::StatementImpl> impl_;
+};
+
+/// A write transaction: SQLite's BEGIN IMMEDIATE; on PostgreSQL, BEGIN plus a
+/// transaction-scoped advisory lock, so writers take turns exactly as they do on
+/// SQLite and every read-then-write in a transaction sees no other writer.
+/// Rolled back unless committed.
+class Transaction {
+ public:
+  explicit Transaction(Connection& db);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void commit();
+
+ private:
+  Connection& db_;
+  bool done_ = false;
+};
+
+/// This thread's connection to `url` (opened on first use, kept for the thread's life).
+Connection& ThreadConnection(const std::string& url);
+
+}  // namespace pw::db

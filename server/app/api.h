@@ -55,9 +55,6 @@ void AddCommunityRoutes(Api& api);
 /// Every route group above, in order.
 void AddAllRoutes(Api& api);
 
-/// Recomputes a racer's leaderboard row (evaluator.cpp).
-bool RecomputeLeaderboardRow(db::Connection& db, int64_t race_id, int64_t racer_id);
-
 /// The OpenAPI document (server/openapi.yaml, compiled in) as JSON.
 const std::string& OpenApiJson();
 

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "database.h"
+#include "store/racer_store.h"
 
 namespace pw::server {
 
@@ -54,15 +55,9 @@ std::optional<Racer> AuthenticateBearer(db::Connection& db, const std::string& h
   const std::string prefix = "Bearer ";
   if (header.size() <= prefix.size() || header.compare(0, prefix.size(), prefix) != 0) return std::nullopt;
   const std::string hash = Sha256Hex(header.substr(prefix.size()));
-  db::Statement q(db,
-                      "SELECT r.id, r.alias, r.role, r.terms_accepted_at IS NOT NULL, r.created_at FROM sessions s "
-                      "JOIN racers r ON r.id = s.racer_id WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ?");
-  q.bind(1, hash);
-  q.bind(2, NowMs());
-  if (!q.executeStep()) return std::nullopt;
-  if (token_hash) *token_hash = hash;
-  return Racer{q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(), q.getColumn(3).getInt() != 0,
-               q.getColumn(4).getInt64()};
+  auto racer = store::FindSessionRacer(db, hash, NowMs());
+  if (racer && token_hash) *token_hash = hash;
+  return racer;
 }
 
 std::optional<Sealer> Sealer::LoadOrCreate(const std::string& key_path, std::string& error) {

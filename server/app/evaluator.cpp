@@ -14,47 +14,12 @@
 #include "pitwall/replay.h"
 #include "pitwall/scoring.h"
 #include "pitwall/trial.h"
+#include "store/submission_store.h"
 
 namespace pw::server {
 namespace {
 
 using nlohmann::json;
-
-struct Job {
-  int64_t id = 0, race_id = 0, racer_id = 0, model_id = 0;
-  std::string sha256, metadata;
-};
-
-// The queue's order, in one place: league races before community races; in
-// each, racers take turns: every racer's first waiting submission before any
-// racer's second, and among firsts, the racer served longest ago (or never)
-// first. One racer's many submissions delay another's one by at most one
-// evaluation per worker.
-constexpr const char* kQueueOrder =
-    "WITH queue AS (SELECT s.id, (r.kind != 'LEAGUE') AS community, "
-    "  ROW_NUMBER() OVER (PARTITION BY s.racer_id, r.kind != 'LEAGUE' ORDER BY s.id) AS turn, "
-    "  COALESCE((SELECT MAX(p.started_at) FROM submissions p WHERE p.racer_id = s.racer_id), 0) AS served "
-    "  FROM submissions s JOIN races r ON r.id = s.race_id WHERE s.status = 'QUEUED') ";
-
-std::optional<Job> Claim(db::Connection& db) {
-  db::Transaction tx(db);
-  db::Statement q(db, std::string(kQueueOrder) +
-                              "UPDATE submissions SET status = 'EVALUATING', started_at = ?, attempts = attempts + 1 "
-                              "WHERE id = (SELECT id FROM queue ORDER BY community, turn, served, id LIMIT 1) "
-                              "RETURNING id, race_id, racer_id, model_id");
-  q.bind(1, NowMs());
-  if (!q.executeStep()) return std::nullopt;
-  Job job{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getInt64(), q.getColumn(3).getInt64(), {}, {}};
-  q.reset();
-  db::Statement m(db, "SELECT sha256, metadata FROM models WHERE id = ?");
-  m.bind(1, job.model_id);
-  if (m.executeStep()) {
-    job.sha256 = m.getColumn(0).getString();
-    job.metadata = m.getColumn(1).getString();
-  }
-  tx.commit();
-  return job;
-}
 
 std::string ReadAll(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -94,89 +59,22 @@ std::optional<std::string> InflateTrace(const std::string& stored, size_t max_by
   return out;
 }
 
-int64_t QueuePosition(db::Connection& db, int64_t submission_id) {
-  db::Statement q(db, std::string(kQueueOrder) +
-                              "SELECT COUNT(*) FROM queue a, queue me WHERE me.id = ? AND "
-                              "(a.community, a.turn, a.served, a.id) <= (me.community, me.turn, me.served, me.id)");
-  q.bind(1, submission_id);
-  return q.executeStep() ? q.getColumn(0).getInt64() : 0;
-}
-
-namespace {
-
-// Submissions left EVALUATING (all of them, or one) go back in the queue;
-// those already tried kMaxAttempts times end FAILED with `reason` instead.
-int RequeueOrGiveUp(db::Connection& db, std::optional<int64_t> submission_id, const std::string& reason) {
-  const std::string which = submission_id ? " AND id = " + std::to_string(*submission_id) : std::string();
-  db::Transaction tx(db);
-  db::Statement give_up(db, "UPDATE submissions SET status = 'FAILED', finished_at = ?, reason = ? WHERE status = 'EVALUATING' AND attempts >= ?" + which);
-  give_up.bind(1, NowMs());
-  give_up.bind(2, reason);
-  give_up.bind(3, kMaxAttempts);
-  give_up.exec();
-  const int requeued = db.exec("UPDATE submissions SET status = 'QUEUED', started_at = NULL WHERE status = 'EVALUATING'" + which);
-  tx.commit();
-  return requeued;
-}
-
-}  // namespace
-
 int RequeueInterrupted(db::Connection& db) {
   // A submission that was being evaluated each of the last kMaxAttempts times
   // the server went down may be what brings it down: it ends, with a reason.
-  return RequeueOrGiveUp(db, std::nullopt,
-                         "evaluation could not finish: the server stopped during each of " + std::to_string(kMaxAttempts) + " attempts");
+  return store::RequeueOrGiveUp(db, std::nullopt, kMaxAttempts,
+                                "evaluation could not finish: the server stopped during each of " + std::to_string(kMaxAttempts) + " attempts",
+                                NowMs());
 }
 
 void Requeue(db::Connection& db, int64_t submission_id, const std::string& why) {
-  RequeueOrGiveUp(db, submission_id, "evaluation could not finish after " + std::to_string(kMaxAttempts) + " attempts: " + why);
-}
-
-bool RecomputeLeaderboardRow(db::Connection& db, int64_t race_id, int64_t racer_id) {
-  std::vector<RankInput> inputs;
-  // Entries an organiser removed do not count, nor do racers no longer in a community race.
-  db::Statement q(db,
-                      "SELECT s.id, s.ranking_ms FROM submissions s JOIN races r ON r.id = s.race_id "
-                      "WHERE s.race_id = ? AND s.racer_id = ? AND s.status = 'COMPLETED' AND s.qualified = 1 AND s.removed_at IS NULL "
-                      "AND (r.kind = 'LEAGUE' OR r.created_by = s.racer_id OR "
-                      "     EXISTS (SELECT 1 FROM race_participants p WHERE p.race_id = r.id AND p.racer_id = s.racer_id))");
-  q.bind(1, race_id);
-  q.bind(2, racer_id);
-  while (q.executeStep()) {
-    RankInput in;
-    in.racer_id = racer_id;
-    in.submission_id = q.getColumn(0).getInt64();
-    in.score.qualified = true;
-    in.score.ranking_ms = q.getColumn(1).getInt64();
-    inputs.push_back(in);
-  }
-  const auto rows = RankSubmissions(inputs);
-  db::Statement cur(db, "SELECT submission_id FROM leaderboard WHERE race_id = ? AND racer_id = ?");
-  cur.bind(1, race_id);
-  cur.bind(2, racer_id);
-  const int64_t current = cur.executeStep() ? cur.getColumn(0).getInt64() : 0;
-  if (rows.empty()) {
-    if (current == 0) return false;
-    db::Statement del(db, "DELETE FROM leaderboard WHERE race_id = ? AND racer_id = ?");
-    del.bind(1, race_id);
-    del.bind(2, racer_id);
-    del.exec();
-    return true;
-  }
-  if (rows[0].submission_id == current) return false;
-  db::Statement up(db, "INSERT INTO leaderboard (race_id, racer_id, submission_id, ranking_ms) VALUES (?, ?, ?, ?) "
-                           "ON CONFLICT (race_id, racer_id) DO UPDATE SET submission_id = excluded.submission_id, ranking_ms = excluded.ranking_ms");
-  up.bind(1, race_id);
-  up.bind(2, racer_id);
-  up.bind(3, rows[0].submission_id);
-  up.bind(4, rows[0].score.ranking_ms);
-  up.exec();
-  return true;
+  store::RequeueOrGiveUp(db, submission_id, kMaxAttempts, "evaluation could not finish after " + std::to_string(kMaxAttempts) + " attempts: " + why,
+                         NowMs());
 }
 
 bool Evaluator::RunOne(sandbox::WorkerSlot* slot) {
   db::Connection& db = league_.db();
-  const std::optional<Job> job = Claim(db);
+  const std::optional<store::Job> job = store::ClaimNext(db, NowMs());
   if (!job) return false;
   league_.events().Publish(job->race_id, "submission", json{{"id", job->id}, {"status", "EVALUATING"}}.dump());
 
@@ -225,39 +123,27 @@ bool Evaluator::RunOne(sandbox::WorkerSlot* slot) {
   }
 
   // One transaction: the result, the leaderboard and the revision.
-  const std::string status = failure.empty() ? "COMPLETED" : "FAILED";
-  int64_t revision = 0;
-  bool board_changed = false;
-  {
-    db::Transaction tx(db);
-    db::Statement u(db,
-                        "UPDATE submissions SET status = ?, reason = ?, finished_at = ?, qualified = ?, ranking_ms = ?, best_lap_ms = ?, "
-                        "best_average_ms = ?, total_ms = ?, off_track_count = ?, complete_laps = ?, laps_json = ?, trace = ?, fingerprint = ? "
-                        "WHERE id = ? AND status = 'EVALUATING'");
-    u.bind(1, status);
-    if (failure.empty()) u.bind(2); else u.bind(2, failure);
-    u.bind(3, NowMs());
-    u.bind(4, score.qualified ? 1 : 0);
-    u.bind(5, score.ranking_ms);
-    u.bind(6, score.best_lap_ms);
-    u.bind(7, score.best_average_ms);
-    u.bind(8, score.total_ms);
-    u.bind(9, score.off_track_count);
-    u.bind(10, score.complete_laps);
-    u.bind(11, LapsToJson(result.laps).dump());
-    const std::string trace = CompressTrace(EncodeTrace(result.trace, metadata ? metadata.value().action_space : ActionSpace{}));
-    u.bind(12, db::Blob{trace.data(), trace.size()});
-    char fp[17];
-    std::snprintf(fp, sizeof fp, "%016llx", static_cast<unsigned long long>(result.fingerprint));
-    u.bind(13, std::string(fp));
-    u.bind(14, job->id);
-    if (u.exec() == 1) {
-      board_changed = RecomputeLeaderboardRow(db, job->race_id, job->racer_id);
-      revision = league_.BumpRevision(db, job->race_id);
-    }
-    tx.commit();
-    if (revision > 0) league_.PublishRevision(job->race_id, revision);
-  }
+  store::Finished finished;
+  finished.status = failure.empty() ? SubmissionStatus::kCompleted : SubmissionStatus::kFailed;
+  finished.reason = failure;
+  finished.qualified = score.qualified;
+  finished.ranking_ms = score.ranking_ms;
+  finished.best_lap_ms = score.best_lap_ms;
+  finished.best_average_ms = score.best_average_ms;
+  finished.total_ms = score.total_ms;
+  finished.off_track_count = score.off_track_count;
+  finished.complete_laps = score.complete_laps;
+  finished.laps_json = LapsToJson(result.laps).dump();
+  finished.trace = CompressTrace(EncodeTrace(result.trace, metadata ? metadata.value().action_space : ActionSpace{}));
+  char fp[17];
+  std::snprintf(fp, sizeof fp, "%016llx", static_cast<unsigned long long>(result.fingerprint));
+  finished.fingerprint = fp;
+  finished.now_ms = NowMs();
+  const store::Recorded recorded = store::RecordEvaluation(db, *job, finished);
+  const std::string status = ToString(finished.status);
+  const int64_t revision = recorded.revision;
+  const bool board_changed = recorded.board_changed;
+  if (revision > 0) league_.PublishRevision(job->race_id, revision);
   league_.ClearProgress(job->id);
   league_.events().Publish(job->race_id, "submission",
                            json{{"id", job->id}, {"status", status}, {"reason", failure.empty() ? json() : json(failure)}}.dump());

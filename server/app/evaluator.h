@@ -16,9 +16,6 @@
 
 namespace pw::server {
 
-/// Where a QUEUED submission stands in the queue's order (1: next), 0 when not queued.
-int64_t QueuePosition(db::Connection& db, int64_t submission_id);
-
 /// Evaluations of one submission a server may start before it gives up on it.
 inline constexpr int kMaxAttempts = 3;
 
@@ -44,13 +41,9 @@ class Evaluator {
   std::vector<std::thread> threads_;
 };
 
-/// Recomputes a racer's leaderboard row for a race from their completed
-/// submissions (the core's ranking rule); true if the row changed.
 /// Puts a submission whose evaluation was lost back in the queue, or ends it
 /// FAILED with `why` when it has had kMaxAttempts attempts.
 void Requeue(db::Connection& db, int64_t submission_id, const std::string& why);
-
-bool RecomputeLeaderboardRow(db::Connection& db, int64_t race_id, int64_t racer_id);
 
 /// A trace (pw::EncodeTrace) deflated with zlib for storage; served as is with
 /// Content-Encoding: deflate, so browsers and HTTP clients inflate it themselves.

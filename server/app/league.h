@@ -22,6 +22,7 @@
 #include "events.h"
 #include "http_edge.h"
 #include "rate_limiter.h"
+#include "store/race_store.h"
 #include "pitwall/rules.h"
 #include "pitwall/track.h"
 
@@ -72,15 +73,8 @@ struct ServerConfig {
   int evaluation_timeout_ms = 120'000;          ///< a whole evaluation, load included
 };
 
-/// A race as the evaluator and the API need it.
-struct RaceInfo {
-  int64_t id = 0;
-  std::string name, description, kind, race_type, track_id;
-  std::string visibility = "public";  ///< community races: "participants" or "public" leaderboard
-  RaceRules rules;
-  int64_t opens_at = 0, closes_at = 0;
-  int max_submissions = 0;
-  int64_t created_by = 0, created_at = 0, revision = 0;
+/// A race as the evaluator and the API need it: as stored, with its track parsed.
+struct RaceInfo : store::RaceRecord {
   std::shared_ptr<const Track> track;
 };
 
@@ -104,8 +98,6 @@ class League {
   /// Races are cached with their parsed track; invalidated when a race changes.
   std::optional<RaceInfo> Race(int64_t race_id);
   void ForgetRace(int64_t race_id);
-  /// Bumps and returns a race's leaderboard revision (call inside the writing transaction).
-  int64_t BumpRevision(db::Connection& db, int64_t race_id);
   /// Makes a bumped revision the one readers see (call after the commit: a reader
   /// that saw it earlier would cache the old board under the new revision).
   void PublishRevision(int64_t race_id, int64_t revision);
@@ -114,10 +106,12 @@ class League {
   /// Community races are private: only the organiser and participants see them
   /// (the leaderboard too, unless it is public). Everyone sees league races.
   bool IsMember(const RaceInfo& race, int64_t racer_id);
-  bool CanView(const RaceInfo& race, int64_t racer_id) { return race.kind == "LEAGUE" || IsMember(race, racer_id); }
-  bool CanViewLeaderboard(const RaceInfo& race, int64_t racer_id) {
-    return race.kind == "LEAGUE" || race.visibility == "public" || IsMember(race, racer_id);
+  bool CanView(const RaceInfo& race, int64_t racer_id) { return race.kind == RaceKind::kLeague || IsMember(race, racer_id); }
+  /// Anyone sees a league race's leaderboard, or a community race's made public.
+  static bool BoardIsPublic(const RaceInfo& race) {
+    return race.kind == RaceKind::kLeague || race.visibility == BoardVisibility::kPublic;
   }
+  bool CanViewLeaderboard(const RaceInfo& race, int64_t racer_id) { return BoardIsPublic(race) || IsMember(race, racer_id); }
 
   void SetProgress(int64_t submission_id, const Progress& p);
   std::optional<Progress> GetProgress(int64_t submission_id);

@@ -5,6 +5,7 @@
 
 #include "database.h"
 #include "race_settings.h"
+#include "store/submission_store.h"
 
 namespace pw::server {
 namespace {
@@ -26,11 +27,10 @@ std::string Escape(const std::string& text) {
 }
 
 std::string RaceList(League& league) {
-  db::Statement q(league.db(), "SELECT id FROM races WHERE kind = 'LEAGUE' ORDER BY closes_at DESC LIMIT 50");
   std::string html = "<h1>League races</h1><ul>";
   int n = 0;
-  while (q.executeStep()) {
-    const auto race = league.Race(q.getColumn(0).getInt64());
+  for (const int64_t id : store::LeagueRaceIds(league.db(), /*newest_first=*/true, 50)) {
+    const auto race = league.Race(id);
     if (!race) continue;
     ++n;
     html.append("<li><a href=\"/races/").append(std::to_string(race->id)).append("\">").append(Escape(race->name)).append("</a> (")
@@ -43,12 +43,11 @@ std::string RaceList(League& league) {
 std::string Leaderboard(League& league, const RaceInfo& race) {
   std::string html = "<h1>" + Escape(race.name) + "</h1><p>" + Escape(race.description) + "</p><table><caption>Leaderboard</caption>"
                      "<thead><tr><th>Rank</th><th>Racer</th><th>Time</th><th>Gap</th><th>Off track</th></tr></thead><tbody>";
-  const json entries = LeaderboardEntries(league, race.id);
-  for (const json& e : entries) {
-    const int64_t gap = e["gap_ms"].get<int64_t>();
-    html.append("<tr><td>").append(e["rank"].dump()).append("</td><td>").append(Escape(e["alias"].get<std::string>())).append("</td><td>")
-        .append(Secs(e["ranking_ms"].get<int64_t>())).append("</td><td>").append(gap == 0 ? "" : "+" + Secs(gap)).append("</td><td>")
-        .append(e["off_track_count"].dump()).append("</td></tr>");
+  const auto entries = store::Leaderboard(league.db(), race.id);
+  for (const LeaderboardEntry& e : entries) {
+    html.append("<tr><td>").append(std::to_string(e.rank)).append("</td><td>").append(Escape(e.alias)).append("</td><td>")
+        .append(Secs(e.ranking_ms)).append("</td><td>").append(e.gap_ms == 0 ? "" : "+" + Secs(e.gap_ms)).append("</td><td>")
+        .append(std::to_string(e.off_track_count)).append("</td></tr>");
   }
   if (entries.empty()) html += "<tr><td colspan=\"5\">No ranked runs yet.</td></tr>";
   return html + "</tbody></table><p><a href=\"/\">All races</a></p>";

@@ -69,7 +69,7 @@ void AddRacerRoutes(Api& api) {
     }
     // Nobody becomes an admin by registering: see OfferAdminSetup (server.cpp).
     Racer r{0, alias.alias, "racer", false, NowMs()};
-    const auto id = store::RegisterRacer(league.db(), {r.alias, alias.key, alias.look, hash, r.role, r.created_at});
+    const auto id = store::RegisterRacer(league.db(), {r.alias, alias.key, alias.look, hash, r.role, r.created_at, false, std::nullopt});
     if (!id)
       return Problem(res, 409, "alias-taken", "Alias taken",
                      "the alias '" + alias.alias + "' is taken, or looks the same as one that is (aliases ignore case and look-alike letters)",

@@ -8,6 +8,7 @@
 #include "edge_policy.h"
 #include "race_settings.h"
 #include "database.h"
+#include "store/submission_store.h"
 #include "pitwall/json_codec.h"
 #include "pitwall/track_io.h"
 #include "pitwall/track_library.h"
@@ -52,7 +53,7 @@ json RaceJson(const RaceInfo& r) {
   json j = {{"id", r.id},
           {"name", r.name},
           {"description", r.description},
-          {"kind", r.kind},
+          {"kind", ToString(r.kind)},
           {"race_type", r.race_type},
           {"status", RaceStatus(r, NowMs())},
           {"track", TrackSummary(*r.track)},
@@ -68,7 +69,7 @@ json RaceJson(const RaceInfo& r) {
           {"max_submissions", r.max_submissions},
           {"revision", r.revision},
           {"organiser_id", r.created_by}};
-  if (r.kind == "COMMUNITY") j["visibility"] = r.visibility;
+  if (r.kind == RaceKind::kCommunity) j["visibility"] = ToString(r.visibility);
   return j;
 }
 
@@ -93,41 +94,15 @@ std::shared_ptr<const json> Board(League& league, BoardCache& cache, int64_t rac
     auto it = cache.boards.find(race_id);
     if (it != cache.boards.end() && it->second.first == revision) return it->second.second;
   }
-  auto entries = std::make_shared<const json>(LeaderboardEntries(league, race_id));
+  json list = json::array();
+  for (const LeaderboardEntry& e : store::Leaderboard(league.db(), race_id)) list.push_back(LeaderboardEntryToJson(e));
+  auto entries = std::make_shared<const json>(std::move(list));
   std::lock_guard<std::mutex> lock(cache.mu);
   cache.boards[race_id] = {revision, entries};
   return entries;
 }
 
 }  // namespace
-
-json LeaderboardEntries(League& league, int64_t race_id) {
-  db::Statement q(league.db(),
-                      "SELECT r.alias, s.id, s.ranking_ms, s.best_lap_ms, s.best_average_ms, s.total_ms, s.off_track_count, s.created_at, "
-                      "(SELECT COUNT(*) FROM submissions c WHERE c.race_id = l.race_id AND c.racer_id = l.racer_id AND c.status != 'CANCELLED') "
-                      "FROM leaderboard l JOIN submissions s ON s.id = l.submission_id JOIN racers r ON r.id = l.racer_id "
-                      "WHERE l.race_id = ? ORDER BY l.ranking_ms, l.submission_id");
-  q.bind(1, race_id);
-  json entries = json::array();
-  int64_t leader = 0;
-  while (q.executeStep()) {
-    LeaderboardEntry e;
-    e.rank = static_cast<int>(entries.size()) + 1;
-    e.alias = q.getColumn(0).getString();
-    e.submission_id = q.getColumn(1).getInt64();
-    e.ranking_ms = q.getColumn(2).getInt64();
-    if (entries.empty()) leader = e.ranking_ms;
-    e.best_lap_ms = q.getColumn(3).getInt64();
-    e.average_lap_ms = q.getColumn(4).getInt64();
-    e.total_ms = q.getColumn(5).getInt64();
-    e.off_track_count = q.getColumn(6).getInt();
-    e.submissions = q.getColumn(8).getInt();
-    e.gap_ms = e.ranking_ms - leader;
-    e.submitted_at = Rfc3339(q.getColumn(7).getInt64());
-    entries.push_back(LeaderboardEntryToJson(e));
-  }
-  return entries;
-}
 
 RaceSettings ReadRaceSettings(FieldReader& f, bool community) {
   RaceSettings s;
@@ -145,9 +120,11 @@ RaceSettings ReadRaceSettings(FieldReader& f, bool community) {
   s.closes_at = f.Time("closes_at", true);
   s.max_submissions = f.Integer("max_submissions", false, 1, 1000);
   if (community) {
-    s.visibility = f.String("visibility", false, 1, 20);
-    if (s.visibility && *s.visibility != "public" && *s.visibility != "participants")
-      f.errors.push_back({"visibility", "must be public or participants"});
+    BoardVisibility v;
+    if (const auto visibility = f.String("visibility", false, 1, 20)) {
+      if (ParseBoardVisibility(*visibility, v)) s.visibility = v;
+      else f.errors.push_back({"visibility", "must be public or participants"});
+    }
   }
   RaceRules& rules = s.rules;
   rules = DefaultRaceRules();
@@ -198,7 +175,7 @@ RaceSettings ReadRaceSettings(FieldReader& f, bool community) {
 // Whether this request may see the race's leaderboard; signs the viewer in only when it matters.
 static bool LeaderboardVisible(Api& api, League& league, const std::optional<RaceInfo>& race, const httplib::Request& req) {
   if (!race) return false;
-  if (race->kind == "LEAGUE" || race->visibility == "public") return true;
+  if (League::BoardIsPublic(*race)) return true;
   const auto racer = api.OptionalRacer(req);
   return racer && league.IsMember(*race, racer->id);
 }
@@ -228,19 +205,17 @@ void AddRaceRoutes(Api& api) {
     auto body = JsonBody(req, res);
     if (!body) return;
     FieldReader kinds{*body, {}};
-    const std::string kind = kinds.String("kind", false, 1, 20).value_or(kinds.errors.empty() ? "LEAGUE" : "");
-    if (kind != "LEAGUE" && kind != "COMMUNITY")
+    RaceKind kind = RaceKind::kLeague;
+    if (const auto named = kinds.String("kind", false, 1, 20); !kinds.errors.empty() || (named && !ParseRaceKind(*named, kind)))
       return Problem(res, 422, "validation", "Invalid race", "kind must be LEAGUE or COMMUNITY", {{"kind", "must be LEAGUE or COMMUNITY"}});
-    if (kind == "LEAGUE" && !racer->admin())
+    const bool community = kind == RaceKind::kCommunity;
+    if (!community && !racer->admin())
       return Problem(res, 403, "forbidden", "Admins only", "only an admin can create league races; any racer can create a COMMUNITY race");
-    if (kind == "COMMUNITY") {
+    if (community) {
       const int64_t day_ago = NowMs() - 24 * 3600 * 1000;
-      db::Statement recent(league.db(), "SELECT COUNT(*), MIN(created_at) FROM races WHERE created_by = ? AND kind = 'COMMUNITY' AND created_at > ?");
-      recent.bind(1, racer->id);
-      recent.bind(2, day_ago);
-      recent.executeStep();
-      if (recent.getColumn(0).getInt() >= league.config().community_races_per_day) {
-        const int64_t wait_s = std::max<int64_t>(1, (recent.getColumn(1).getInt64() - day_ago + 999) / 1000);
+      const store::RecentRaces recent = store::CommunityRacesSince(league.db(), racer->id, day_ago);
+      if (recent.count >= league.config().community_races_per_day) {
+        const int64_t wait_s = std::max<int64_t>(1, (recent.oldest_at - day_ago + 999) / 1000);
         res.set_header("Retry-After", std::to_string(wait_s));
         return Problem(res, 429, "quota-exceeded", "Too many new races",
                        "you created " + std::to_string(league.config().community_races_per_day) +
@@ -248,9 +223,9 @@ void AddRaceRoutes(Api& api) {
       }
     }
     FieldReader f{*body, {}};
-    RaceSettings settings = ReadRaceSettings(f, kind == "COMMUNITY");
+    RaceSettings settings = ReadRaceSettings(f, community);
     std::optional<int64_t> invite_uses;
-    if (kind == "COMMUNITY" && body->contains("invitation")) {
+    if (community && body->contains("invitation")) {
       if (!(*body)["invitation"].is_object()) {
         f.errors.push_back({"invitation", "must be an object {max_uses}"});
       } else {
@@ -261,37 +236,25 @@ void AddRaceRoutes(Api& api) {
     }
     if (!f.errors.empty()) return Problem(res, 422, "validation", "Invalid race", "the race could not be created", f.errors);
 
-    db::Connection& db = league.db();
-    db::Transaction tx(db);
-    db::Statement ins(db,
-                          "INSERT INTO races (name, description, kind, race_type, track_id, track_json, timing_method, laps, min_laps, "
-                          "lap_mode, reset_on_off_track, off_track_penalty_ms, opens_at, closes_at, max_submissions, created_by, created_at, "
-                          "visibility, rules_json) VALUES (?, ?, ?, 'TIME_TRIAL', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
-    const RaceRules& rules = settings.rules;
-    ins.bind(1, *settings.name);
-    ins.bind(2, settings.description.value_or(""));
-    ins.bind(3, kind);
-    ins.bind(4, settings.track->id());
-    ins.bind(5, WritePitwallTrack(*settings.track));
-    ins.bind(6, ToString(rules.timing));
-    ins.bind(7, rules.laps);
-    ins.bind(8, rules.min_laps);
-    ins.bind(9, ToString(rules.lap_mode));
-    ins.bind(10, rules.reset_on_off_track ? 1 : 0);
-    ins.bind(11, rules.off_track_penalty_ms);
-    ins.bind(12, *settings.opens_at);
-    ins.bind(13, *settings.closes_at);
-    ins.bind(14, settings.max_submissions.value_or(99));
-    ins.bind(15, racer->id);
-    ins.bind(16, NowMs());
-    ins.bind(17, kind == "LEAGUE" ? std::string("public") : settings.visibility.value_or("participants"));
-    ins.bind(18, RulesToJson(rules).dump());
-    ins.executeStep();
-    const int64_t id = ins.getColumn(0).getInt64();
-    ins.reset();
+    store::RaceRecord race;
+    race.name = *settings.name;
+    race.description = settings.description.value_or("");
+    race.kind = kind;
+    race.track_id = settings.track->id();
+    race.rules = settings.rules;
+    race.opens_at = *settings.opens_at;
+    race.closes_at = *settings.closes_at;
+    race.max_submissions = static_cast<int>(settings.max_submissions.value_or(99));
+    race.created_by = racer->id;
+    race.created_at = NowMs();
+    race.visibility = community ? settings.visibility.value_or(BoardVisibility::kParticipants) : BoardVisibility::kPublic;
     std::optional<json> invitation;
-    if (kind == "COMMUNITY") invitation = NewInvitation(db, league.sealer(), id, *settings.closes_at, invite_uses);
-    tx.commit();
+    const int64_t id = store::CreateRace(league.db(), race, WritePitwallTrack(*settings.track), [&](int64_t race_id) -> std::optional<store::InvitationRecord> {
+      if (!community) return std::nullopt;
+      NewInvitationLink link = MakeInvitation(league.sealer(), race_id, race.closes_at, invite_uses);
+      invitation = std::move(link.shown);
+      return link.record;
+    });
     json out = RaceJson(*league.Race(id));
     if (invitation) out["invitation"] = *invitation;
     res.set_header("Location", "/api/v1/races/" + std::to_string(id));
@@ -304,7 +267,7 @@ void AddRaceRoutes(Api& api) {
     if (!racer) return;
     auto race = league.Race(PathId(req, 1));
     if (!race || !league.CanView(*race, racer->id)) return Problem(res, 404, "not-found", "No such race", "there is no race " + req.matches[1].str());
-    if (!(race->kind == "COMMUNITY" ? race->created_by == racer->id : racer->admin()))
+    if (!(race->kind == RaceKind::kCommunity ? race->created_by == racer->id : racer->admin()))
       return Problem(res, 403, "forbidden", "Organisers only", "only the race's organiser can change it");
     auto body = JsonBody(req, res);
     if (!body) return;
@@ -313,34 +276,17 @@ void AddRaceRoutes(Api& api) {
     const auto description = f.String("description", false, 0, 2000);
     const auto opens = f.Time("opens_at", false);
     const auto closes = f.Time("closes_at", false);
-    const auto visibility = f.String("visibility", false, 1, 20);
-    if (visibility && (race->kind != "COMMUNITY" || (*visibility != "public" && *visibility != "participants")))
-      f.errors.push_back({"visibility", race->kind == "COMMUNITY" ? "must be public or participants" : "league leaderboards are always public"});
+    BoardVisibility visibility = race->visibility;
+    if (const auto named = f.String("visibility", false, 1, 20);
+        named && (race->kind != RaceKind::kCommunity || !ParseBoardVisibility(*named, visibility)))
+      f.errors.push_back({"visibility", race->kind == RaceKind::kCommunity ? "must be public or participants" : "league leaderboards are always public"});
     for (const char* fixed : {"track_id", "track_file", "timing_method", "laps", "min_laps", "lap_mode", "reset_on_off_track", "off_track_penalty_ms"})
       if (body->contains(fixed)) f.errors.push_back({fixed, "cannot change once the race exists"});
     const int64_t new_opens = opens.value_or(race->opens_at), new_closes = closes.value_or(race->closes_at);
     if (new_closes <= new_opens) f.errors.push_back({"closes_at", "must be after opens_at"});
     if (!f.errors.empty()) return Problem(res, 422, "validation", "Invalid change", "the race was not changed", f.errors);
-    db::Connection& db = league.db();
-    db::Transaction tx(db);
-    db::Statement u(db, "UPDATE races SET name = ?, description = ?, opens_at = ?, closes_at = ?, visibility = ? WHERE id = ?");
-    u.bind(1, name.value_or(race->name));
-    u.bind(2, description.value_or(race->description));
-    u.bind(3, new_opens);
-    u.bind(4, new_closes);
-    u.bind(5, visibility.value_or(race->visibility));
-    u.bind(6, race->id);
-    u.exec();
-    // An invitation expires with the race unless the organiser set it otherwise.
-    if (closes) {
-      db::Statement inv(db, "UPDATE invitations SET expires_at = ? WHERE race_id = ? AND expires_at = ?");
-      inv.bind(1, new_closes);
-      inv.bind(2, race->id);
-      inv.bind(3, race->closes_at);
-      inv.exec();
-    }
-    const int64_t revision = league.BumpRevision(db, race->id);
-    tx.commit();
+    const int64_t revision = store::ChangeRace(league.db(), *race, {name.value_or(race->name), description.value_or(race->description),
+                                                                     new_opens, new_closes, visibility});
     league.PublishRevision(race->id, revision);
     league.ForgetRace(race->id);
     league.events().Publish(race->id, "race", json{{"revision", revision}}.dump());
@@ -352,18 +298,9 @@ void AddRaceRoutes(Api& api) {
     if (!racer) return;
     auto race = league.Race(PathId(req, 1));
     if (!race || !league.CanView(*race, racer->id)) return Problem(res, 404, "not-found", "No such race", "there is no race " + req.matches[1].str());
-    if (!(race->kind == "COMMUNITY" ? race->created_by == racer->id : racer->admin()))
+    if (!(race->kind == RaceKind::kCommunity ? race->created_by == racer->id : racer->admin()))
       return Problem(res, 403, "forbidden", "Organisers only", "only the race's organiser can delete it");
-    db::Connection& db = league.db();
-    db::Transaction tx(db);
-    for (const char* sql : {"DELETE FROM leaderboard WHERE race_id = ?", "DELETE FROM submissions WHERE race_id = ?",
-                            "DELETE FROM race_participants WHERE race_id = ?", "DELETE FROM invitations WHERE race_id = ?",
-                            "DELETE FROM retired_invitations WHERE race_id = ?", "DELETE FROM races WHERE id = ?"}) {
-      db::Statement d(db, sql);
-      d.bind(1, race->id);
-      d.exec();
-    }
-    tx.commit();
+    store::DeleteRace(league.db(), race->id);
     league.ForgetRace(race->id);
     league.events().Publish(race->id, "race", json{{"deleted", true}}.dump());
     res.status = 204;
@@ -374,11 +311,10 @@ void AddRaceRoutes(Api& api) {
     if (want != "all" && want != "open" && want != "upcoming" && want != "closed")
       return Problem(res, 400, "bad-parameter", "Bad status filter", "status must be open, upcoming, closed or all",
                      {{"status", "must be open, upcoming, closed or all"}});
-    db::Statement q(league.db(), "SELECT id FROM races WHERE kind = 'LEAGUE' ORDER BY closes_at, id");
     json list = json::array();
     const int64_t now = NowMs();
-    while (q.executeStep()) {
-      auto race = league.Race(q.getColumn(0).getInt64());
+    for (const int64_t id : store::LeagueRaceIds(league.db())) {
+      auto race = league.Race(id);
       if (!race) continue;
       std::string status = RaceStatus(*race, now);
       for (char& c : status) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -391,10 +327,10 @@ void AddRaceRoutes(Api& api) {
   // Private community races answer 404 to anyone who is not the organiser or a participant.
   api.Add("GET", "/api/v1/races/{race_id}", [&api, &league](const httplib::Request& req, httplib::Response& res) {
     auto race = league.Race(PathId(req, 1));
-    const auto racer = race && race->kind != "LEAGUE" ? api.OptionalRacer(req) : std::nullopt;
+    const auto racer = race && race->kind != RaceKind::kLeague ? api.OptionalRacer(req) : std::nullopt;
     if (!race || !league.CanView(*race, racer ? racer->id : 0))
       return Problem(res, 404, "not-found", "No such race", "there is no race " + req.matches[1].str());
-    if (race->kind == "LEAGUE") PublicCors(res);
+    if (race->kind == RaceKind::kLeague) PublicCors(res);
     json out = RaceJson(*race);
     if (racer) out["organiser"] = race->created_by == racer->id;
     WriteJson(res, 200, out);
@@ -402,10 +338,10 @@ void AddRaceRoutes(Api& api) {
 
   api.Add("GET", "/api/v1/races/{race_id}/track", [&api, &league](const httplib::Request& req, httplib::Response& res) {
     auto race = league.Race(PathId(req, 1));
-    const auto racer = race && race->kind != "LEAGUE" ? api.OptionalRacer(req) : std::nullopt;
+    const auto racer = race && race->kind != RaceKind::kLeague ? api.OptionalRacer(req) : std::nullopt;
     if (!race || !league.CanView(*race, racer ? racer->id : 0))
       return Problem(res, 404, "not-found", "No such race", "there is no race " + req.matches[1].str());
-    if (race->kind == "LEAGUE") {
+    if (race->kind == RaceKind::kLeague) {
       PublicCors(res);
       res.set_header("Cache-Control", "public, max-age=3600");
     }
@@ -415,14 +351,9 @@ void AddRaceRoutes(Api& api) {
   api.Add("GET", "/api/v1/me/races", [&api, &league](const httplib::Request& req, httplib::Response& res) {
     auto racer = api.RequireRacer(req, res);
     if (!racer) return;
-    db::Statement q(league.db(),
-                        "SELECT id FROM races WHERE kind = 'COMMUNITY' AND (created_by = ? OR id IN "
-                        "(SELECT race_id FROM race_participants WHERE racer_id = ?)) ORDER BY closes_at DESC, id");
-    q.bind(1, racer->id);
-    q.bind(2, racer->id);
     json list = json::array();
-    while (q.executeStep())
-      if (auto race = league.Race(q.getColumn(0).getInt64())) {
+    for (const int64_t id : store::CommunityRaceIdsOf(league.db(), racer->id))
+      if (auto race = league.Race(id)) {
         json j = RaceJson(*race);
         j["organiser"] = race->created_by == racer->id;
         list.push_back(j);
@@ -479,7 +410,7 @@ void AddRaceRoutes(Api& api) {
   api.Add("GET", "/api/v1/races/{race_id}/leaderboard.csv", [&api, &league, cache](const httplib::Request& req, httplib::Response& res) {
     const auto race = league.Race(PathId(req, 1));
     if (!LeaderboardVisible(api, league, race, req)) return Problem(res, 404, "not-found", "No such race", "there is no race " + req.matches[1].str());
-    if (race->kind == "LEAGUE" || race->visibility == "public") PublicCors(res);
+    if (League::BoardIsPublic(*race)) PublicCors(res);
     const auto board = Board(league, *cache, race->id, race->revision);
     std::string csv = "rank,alias,ranking_ms,best_lap_ms,average_lap_ms,total_ms,off_track_count,submissions,gap_ms,submitted_at,submission_id\n";
     for (const json& e : *board) {
@@ -510,7 +441,7 @@ void AddRaceRoutes(Api& api) {
   api.Add("GET", "/api/v1/races/{race_id}/events", [&api, &league](const httplib::Request& req, httplib::Response& res) {
     const int64_t race_id = PathId(req, 1);
     const auto race = league.Race(race_id);
-    const auto racer = race && race->kind != "LEAGUE" ? api.OptionalRacer(req) : std::nullopt;
+    const auto racer = race && race->kind != RaceKind::kLeague ? api.OptionalRacer(req) : std::nullopt;
     if (!race || !league.CanViewLeaderboard(*race, racer ? racer->id : 0))
       return Problem(res, 404, "not-found", "No such race", "there is no race " + req.matches[1].str());
     // Live streams hold a thread each: a cap for the server, a smaller one per client.
@@ -567,7 +498,7 @@ void AddRaceRoutes(Api& api) {
             state->next_check_ms = now + 5000;
             const auto race = league.Race(race_id);
             if (!race) return false;
-            if (race->kind != "LEAGUE" && race->visibility != "public") {
+            if (!League::BoardIsPublic(*race)) {
               const auto racer = AuthenticateBearer(league.db(), authorization);
               if (!racer || !league.IsMember(*race, racer->id)) return false;
             }

@@ -21,6 +21,7 @@
 #include "http_edge.h"
 #include "race_settings.h"
 #include "seed.h"
+#include "store/racer_store.h"
 
 namespace pw::server {
 
@@ -46,7 +47,7 @@ void TuneProcess() {
 // A fresh server has no admin: it prints a one-time token that makes a
 // signed-in racer the first one (or the operator runs `pitwall admin grant`).
 void OfferAdminSetup(League& league, const std::string& base_url) {
-  if (league.db().queryInt("SELECT COUNT(*) FROM racers WHERE role = 'admin' AND is_demo = 0") > 0) return;
+  if (store::HasAdmin(league.db())) return;
   const std::string token = NewToken();
   {
     std::lock_guard<std::mutex> lock(league.guards().mu);
@@ -69,10 +70,7 @@ void Housekeeping(League& league) {
     if (now - last_purge < 10 * 60 * 1000) continue;
     last_purge = now;
     try {
-      db::Statement q(league.db(), "DELETE FROM sessions WHERE expires_at < ? OR revoked_at < ?");
-      q.bind(1, now);
-      q.bind(2, now - 24 * 3600 * 1000);
-      q.exec();
+      store::PurgeSessions(league.db(), now, now - 24 * 3600 * 1000);
     } catch (const std::exception& e) {
       std::fprintf(stderr, "pitwall: purging sessions failed: %s\n", e.what());
     }

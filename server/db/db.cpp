@@ -78,16 +78,24 @@ int Statement::exec() {
 void Statement::reset() { impl_->Reset(); }
 Column Statement::getColumn(int index) { return Column(*impl_, index); }
 
-Transaction::Transaction(Connection& db) : db_(db) { db_.impl_->BeginWrite(); }
+Transaction::Transaction(Connection& db) : db_(db), level_(db.depth_ + 1) {
+  if (level_ == 1) db_.impl_->BeginWrite();
+  else db_.impl_->Exec("SAVEPOINT pw_" + std::to_string(level_));
+  db_.depth_ = level_;
+}
 Transaction::~Transaction() {
   if (done_) return;
+  db_.depth_ = level_ - 1;
   try {
-    db_.impl_->Rollback();
+    if (level_ == 1) db_.impl_->Rollback();
+    else db_.impl_->Exec("ROLLBACK TO SAVEPOINT pw_" + std::to_string(level_) + "; RELEASE SAVEPOINT pw_" + std::to_string(level_));
   } catch (...) {  // a destructor must not throw; the connection reports its state on the next call
   }
 }
 void Transaction::commit() {
-  db_.impl_->Commit();
+  if (level_ == 1) db_.impl_->Commit();
+  else db_.impl_->Exec("RELEASE SAVEPOINT pw_" + std::to_string(level_));
+  db_.depth_ = level_ - 1;
   done_ = true;
 }
 

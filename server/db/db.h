@@ -78,6 +78,7 @@ class Connection {
   friend class Statement;
   friend class Transaction;
   std::unique_ptr<detail::ConnectionImpl> impl_;
+  int depth_ = 0;  ///< open transactions (the outer one and its savepoints)
 };
 
 /// Opens a connection to the database a URL names (creating a SQLite file if needed).
@@ -118,7 +119,8 @@ class Statement {
 /// A write transaction: SQLite's BEGIN IMMEDIATE; on PostgreSQL, BEGIN plus a
 /// transaction-scoped advisory lock, so writers take turns exactly as they do on
 /// SQLite and every read-then-write in a transaction sees no other writer.
-/// Rolled back unless committed.
+/// Rolled back unless committed. Inside another transaction it is a savepoint:
+/// a store's operation can be part of a larger one (the demo league's seed).
 class Transaction {
  public:
   explicit Transaction(Connection& db);
@@ -129,6 +131,7 @@ class Transaction {
 
  private:
   Connection& db_;
+  int level_;  ///< 1: the outer transaction; more: a savepoint
   bool done_ = false;
 };
 

@@ -159,15 +159,18 @@ int RunServer(const ServerConfig& given) {
       return 2;
     }
   }
-  {
+  try {
     db::Connection& db = league.db();
     const int version = Migrate(db);
     const int requeued = RequeueInterrupted(db);
     std::printf("pitwall: database %s (schema %d)%s\n", db::Redacted(league.database_url()).c_str(), version,
                 requeued ? (", re-queued " + std::to_string(requeued) + " interrupted evaluation(s)").c_str() : "");
     CollectModelFiles(league);
+    if (config.seed_demo) SeedDemo(league);
+  } catch (const db::Error& e) {
+    std::fprintf(stderr, "pitwall serve: database %s: %s\n", db::Redacted(league.database_url()).c_str(), e.what());
+    return 2;
   }
-  if (config.seed_demo) SeedDemo(league);
 
   // Stop cleanly on SIGINT/SIGTERM: a thread waits for them (handlers would not be async-signal-safe).
   sigset_t signals;

@@ -355,7 +355,8 @@ TEST(RaceRules, EveryRuleIsStoredAndOldRacesGetTheirsWhenMigrated) {
   EXPECT_EQ(get_rules()["immobilised_penalty_ms"], 4321);
 
   // A league from before (schema 4: no rules_json column). Migrating gives the race its columns' rules and
-  // the defaults for the rest.
+  // the defaults for the rest. (SQLite's history only: PostgreSQL's schema begins where SQLite's migration 5 ended.)
+  if (OnPostgres()) return;
   ASSERT_TRUE(server.Stop());
   {
     auto league_db = OpenLeagueDb(server.data_dir());

@@ -24,6 +24,8 @@
 #include <thread>
 #include <vector>
 
+#include "league_db.h"
+
 namespace pw::testing {
 
 using nlohmann::json;
@@ -71,6 +73,7 @@ class ServerProcess {
 
   void Start() {
     setup_token_.clear();
+    database_url_ = TestDatabaseUrl(data_dir_);  // before fork: the schema exists when the server starts
     int out[2];
     if (::pipe(out) != 0) throw std::runtime_error("pipe");
     pid_ = ::fork();
@@ -87,6 +90,10 @@ class ServerProcess {
       std::vector<std::string> args = {PITWALL_BINARY, "serve", "--port", "0", "--data", data_dir_, "--workers", std::to_string(workers_),
                                        "--public", PITWALL_PUBLIC_DIR, "--trusted-proxy", "127.0.0.1"};
       args.insert(args.end(), extra_.begin(), extra_.end());
+      if (!database_url_.empty()) {
+        args.push_back("--database");
+        args.push_back(database_url_);
+      }
       // The per-step inference budget is wall-clock time. The tests share a loaded machine (ctest -j,
       // browsers, builds), where a starter model's 0.1 ms step can now and then take 100 ms; only the
       // tests of the budget itself set it.
@@ -173,6 +180,7 @@ class ServerProcess {
   }
 
  private:
+  std::string database_url_;  ///< "" : SQLite in the data folder (league_db.h)
   std::string data_dir_;
   std::vector<std::string> extra_;
   int workers_ = 2;

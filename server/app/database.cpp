@@ -142,6 +142,11 @@ const std::vector<const char*>& Migrations() {
       R"sql(
       ALTER TABLE races ADD COLUMN rules_json TEXT;
       )sql",
+      // 6: an evaluation holds a lease, renewed while its worker lives: one whose worker vanished
+      //    (a killed `pitwall worker` or server) goes back to the queue when the lease runs out
+      R"sql(
+      ALTER TABLE submissions ADD COLUMN lease_until INTEGER;
+      )sql",
   };
   return m;
 }
@@ -256,6 +261,11 @@ const std::vector<const char*>& PostgresMigrations() {
         token_hash TEXT PRIMARY KEY,
         race_id BIGINT NOT NULL REFERENCES races(id) ON DELETE CASCADE,
         retired_at BIGINT NOT NULL);
+      )sql",
+      // 2: SQLite's 6 (evaluation leases), and the ids of live events that every server shares
+      R"sql(
+      ALTER TABLE submissions ADD COLUMN lease_until BIGINT;
+      CREATE SEQUENCE pitwall_event_ids;
       )sql",
   };
   return m;

@@ -62,9 +62,13 @@ std::optional<std::string> InflateTrace(const std::string& stored, size_t max_by
 int RequeueInterrupted(db::Connection& db) {
   // A submission that was being evaluated each of the last kMaxAttempts times
   // the server went down may be what brings it down: it ends, with a reason.
+  // On SQLite this server was the only one: all it left EVALUATING was interrupted. On PostgreSQL
+  // others may be evaluating right now: only evaluations whose lease ran out were.
+  const bool shared = db.engine() == db::Engine::kPostgres;
   return store::RequeueOrGiveUp(db, std::nullopt, kMaxAttempts,
-                                "evaluation could not finish: the server stopped during each of " + std::to_string(kMaxAttempts) + " attempts",
-                                NowMs());
+                                "evaluation could not finish: its server or worker stopped during each of " + std::to_string(kMaxAttempts) +
+                                    " attempts",
+                                NowMs(), shared ? store::Orphans::kLeaseExpired : store::Orphans::kAll);
 }
 
 void Requeue(db::Connection& db, int64_t submission_id, const std::string& why) {
@@ -74,9 +78,16 @@ void Requeue(db::Connection& db, int64_t submission_id, const std::string& why) 
 
 bool Evaluator::RunOne(sandbox::WorkerSlot* slot) {
   db::Connection& db = league_.db();
-  const std::optional<store::Job> job = store::ClaimNext(db, NowMs());
+  const int64_t claimed_at = NowMs();
+  const std::optional<store::Job> job = store::ClaimNext(db, claimed_at, claimed_at + league_.config().lease_ms);
   if (!job) return false;
-  league_.events().Publish(job->race_id, "submission", json{{"id", job->id}, {"status", "EVALUATING"}}.dump());
+  league_.AddLeased(job->id);
+  struct Unlease {
+    League& league;
+    int64_t id;
+    ~Unlease() { league.RemoveLeased(id); }
+  } unlease{league_, job->id};
+  league_.Publish(job->race_id, "submission", json{{"id", job->id}, {"status", "EVALUATING"}}.dump());
 
   std::string failure;
   TrialResult result;
@@ -85,8 +96,9 @@ bool Evaluator::RunOne(sandbox::WorkerSlot* slot) {
   auto metadata = ParseModelMetadata(job->metadata);
   const models::ProgressFn progress = [&](const models::EvaluationProgress& p) {
     league_.SetProgress(job->id, {p.lap, p.lap_pct, p.total_pct});
-    league_.events().Publish(job->race_id, "submission",
+    league_.Publish(job->race_id, "submission",
                              json{{"id", job->id}, {"status", "EVALUATING"}, {"lap", p.lap},
+                                  {"lap_progress_pct", std::round(p.lap_pct * 10.0) / 10.0},
                                   {"progress_pct", std::round(p.total_pct * 10.0) / 10.0}}.dump());
   };
   if (!race) {
@@ -145,10 +157,10 @@ bool Evaluator::RunOne(sandbox::WorkerSlot* slot) {
   const bool board_changed = recorded.board_changed;
   if (revision > 0) league_.PublishRevision(job->race_id, revision);
   league_.ClearProgress(job->id);
-  league_.events().Publish(job->race_id, "submission",
+  league_.Publish(job->race_id, "submission",
                            json{{"id", job->id}, {"status", status}, {"reason", failure.empty() ? json() : json(failure)}}.dump());
   if (revision > 0)
-    league_.events().Publish(job->race_id, "leaderboard", json{{"revision", revision}, {"changed", board_changed}}.dump());
+    league_.Publish(job->race_id, "leaderboard", json{{"revision", revision}, {"changed", board_changed}}.dump());
   return true;
 }
 
@@ -180,6 +192,33 @@ void Evaluator::Work() {
 
 void Evaluator::Start(int workers) {
   for (int i = 0; i < workers; ++i) threads_.emplace_back([this] { Work(); });
+  threads_.emplace_back([this] { KeepLeases(); });
+}
+
+// Every third of a lease: this process's evaluations renew theirs, and evaluations whose lease
+// ran out (their server or worker was killed, or lost the database) go back in the queue.
+void Evaluator::KeepLeases() {
+  const int lease_ms = league_.config().lease_ms;
+  while (!league_.stopping) {
+    for (int waited = 0; waited < lease_ms / 3 && !league_.stopping; waited += 100)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (league_.stopping) break;
+    try {
+      db::Connection& db = league_.db();
+      const int64_t now = NowMs();
+      store::RenewLeases(db, league_.Leased(), now + lease_ms);
+      const int back = store::RequeueOrGiveUp(db, std::nullopt, kMaxAttempts,
+                                              "evaluation could not finish: its worker stopped answering during each of " +
+                                                  std::to_string(kMaxAttempts) + " attempts",
+                                              now, store::Orphans::kLeaseExpired);
+      if (back > 0) {
+        std::fprintf(stderr, "pitwall: re-queued %d evaluation(s) whose worker stopped answering\n", back);
+        league_.WakeWorkers();
+      }
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "pitwall: keeping evaluation leases: %s\n", e.what());
+    }
+  }
 }
 
 void Evaluator::Stop() {

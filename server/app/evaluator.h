@@ -36,6 +36,7 @@ class Evaluator {
 
  private:
   void Work();
+  void KeepLeases();
   sandbox::WorkerOptions WorkerOptionsFromConfig() const;
   League& league_;
   std::vector<std::thread> threads_;

@@ -1,9 +1,11 @@
 #include "league.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <thread>
 
 #include "database.h"
+#include "store/event_store.h"
 #include "pitwall/json_codec.h"
 #include "pitwall/track_io.h"
 
@@ -92,6 +94,71 @@ std::optional<Progress> League::GetProgress(int64_t id) {
 void League::ClearProgress(int64_t id) {
   std::lock_guard<std::mutex> lock(mu_);
   progress_.erase(id);
+}
+
+bool League::shared_database() const { return database_url().rfind("postgres", 0) == 0; }
+
+void League::Publish(int64_t race_id, const std::string& type, const std::string& data) {
+  if (!shared_database()) return events_.Publish(race_id, type, data);
+  const std::string payload = "{\"race\":" + std::to_string(race_id) + ",\"type\":" + nlohmann::json(type).dump() + ",\"data\":" + data + "}";
+  try {
+    store::NotifyListeners(db(), payload);
+  } catch (const std::exception& e) {
+    // The change is stored: live listeners learn it at their next revision check or reconnect.
+    std::fprintf(stderr, "pitwall: a live event was not sent: %s\n", e.what());
+  }
+}
+
+void League::FollowSharedEvents() {
+  bool lost = false;
+  while (!stopping) {
+    try {
+      db::Listener listener(database_url(), store::kEventChannel);
+      if (lost) {  // events sent while the connection was down are gone: read races and revisions afresh
+        std::lock_guard<std::mutex> lock(mu_);
+        races_.clear();
+        std::fprintf(stderr, "pitwall: listening for other servers' events again\n");
+      }
+      while (!stopping) {
+        for (const std::string& payload : listener.Wait(500)) {
+          const auto j = nlohmann::json::parse(payload, nullptr, false);
+          if (!j.is_object() || !j.contains("race") || !j.contains("type") || !j.contains("data")) continue;
+          const int64_t race_id = j["race"].get<int64_t>();
+          const std::string type = j["type"].get<std::string>();
+          const nlohmann::json& data = j["data"];
+          if (data.contains("revision") && data["revision"].is_number_integer()) PublishRevision(race_id, data["revision"].get<int64_t>());
+          if (type == "race") ForgetRace(race_id);
+          if (type == "submission" && data.contains("id")) {
+            const int64_t id = data["id"].get<int64_t>();
+            if (data.value("status", "") == "EVALUATING" && data.contains("progress_pct"))
+              SetProgress(id, {data.value("lap", 1), data.value("lap_progress_pct", 0.0), data.value("progress_pct", 0.0)});
+            else if (data.value("status", "") != "EVALUATING")
+              ClearProgress(id);
+          }
+          events_.Publish(race_id, type, data.dump());
+        }
+      }
+    } catch (const std::exception& e) {
+      if (!lost) std::fprintf(stderr, "pitwall: not hearing other servers' events: %s\n", e.what());
+      lost = true;
+      for (int i = 0; i < 10 && !stopping; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+}
+
+void League::AddLeased(int64_t id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  leased_.insert(id);
+}
+
+void League::RemoveLeased(int64_t id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  leased_.erase(id);
+}
+
+std::vector<int64_t> League::Leased() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return {leased_.begin(), leased_.end()};
 }
 
 void League::WaitForWork(int ms) {

@@ -13,6 +13,7 @@
 #include <optional>
 #include <stdexcept>
 #include <semaphore>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -34,7 +35,7 @@ struct ServerConfig {
   int port = 8080;
   std::string data_dir = "./data";
   std::string database;          ///< a db.h URL; "": sqlite:<data_dir>/pitwall.db
-  int workers = 0;               ///< 0: the number of cores
+  int workers = 0;               ///< 0: the number of cores; -1: none (serve --no-workers)
   int http_threads = 32;         ///< threads serving requests (live streams have their own)
   int max_connections = 4096;    ///< open client sockets
   int head_timeout_ms = 10'000;  ///< a whole request head, from its first byte
@@ -71,6 +72,7 @@ struct ServerConfig {
   int worker_cpu_seconds = 150;                 ///< a worker's processor time
   int load_timeout_ms = 10'000;                 ///< loading a model
   int evaluation_timeout_ms = 120'000;          ///< a whole evaluation, load included
+  int lease_ms = 30'000;  ///< an evaluation's lease, renewed every third of it while its worker lives
 };
 
 /// A race as the evaluator and the API need it: as stored, with its track parsed.
@@ -94,6 +96,13 @@ class League {
   db::Connection& db() const;  ///< this thread's connection
 
   EventBroker& events() { return events_; }
+  bool shared_database() const;  ///< PostgreSQL: other servers and workers may share it
+  /// Tells the race's live listeners what happened (JSON `data`). On PostgreSQL through
+  /// NOTIFY, so the listeners of every server hear it (FollowSharedEvents), this one's included.
+  void Publish(int64_t race_id, const std::string& type, const std::string& data);
+  /// Applies what other servers and workers publish (on PostgreSQL): live events, new
+  /// revisions, races changed, evaluation progress. Runs until `stopping`; reconnects.
+  void FollowSharedEvents();
 
   /// Races are cached with their parsed track; invalidated when a race changes.
   std::optional<RaceInfo> Race(int64_t race_id);
@@ -116,6 +125,10 @@ class League {
   void SetProgress(int64_t submission_id, const Progress& p);
   std::optional<Progress> GetProgress(int64_t submission_id);
   void ClearProgress(int64_t submission_id);
+  /// Evaluations this process is running (their leases are renewed while it lives).
+  void AddLeased(int64_t submission_id);
+  void RemoveLeased(int64_t submission_id);
+  std::vector<int64_t> Leased();
 
   void WakeWorkers() { queue_cv_.notify_all(); }
 
@@ -154,6 +167,7 @@ class League {
   std::map<int64_t, std::shared_ptr<RaceInfo>> races_;
   std::map<int64_t, int64_t> revisions_;
   std::map<int64_t, Progress> progress_;
+  std::set<int64_t> leased_;
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;
 };

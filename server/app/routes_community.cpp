@@ -171,7 +171,7 @@ void AddCommunityRoutes(Api& api) {
     const auto revision = store::RemoveParticipant(league.db(), race->id, racer_id, NowMs());
     if (!revision) return Problem(res, 404, "not-found", "No such participant", "racer " + req.matches[2].str() + " is not in this race");
     league.PublishRevision(race->id, *revision);
-    league.events().Publish(race->id, "leaderboard", json{{"revision", *revision}, {"changed", true}}.dump());
+    league.Publish(race->id, "leaderboard", json{{"revision", *revision}, {"changed", true}}.dump());
     res.status = 204;
   });
 
@@ -183,7 +183,7 @@ void AddCommunityRoutes(Api& api) {
     const auto revision = store::StrikeEntry(league.db(), race->id, racer_id, NowMs());
     if (!revision) return Problem(res, 404, "not-found", "No such entry", "racer " + req.matches[2].str() + " has no entry in this race");
     league.PublishRevision(race->id, *revision);
-    league.events().Publish(race->id, "leaderboard", json{{"revision", *revision}, {"changed", true}}.dump());
+    league.Publish(race->id, "leaderboard", json{{"revision", *revision}, {"changed", true}}.dump());
     res.status = 204;
   });
 }

@@ -289,7 +289,7 @@ void AddRaceRoutes(Api& api) {
                                                                      new_opens, new_closes, visibility});
     league.PublishRevision(race->id, revision);
     league.ForgetRace(race->id);
-    league.events().Publish(race->id, "race", json{{"revision", revision}}.dump());
+    league.Publish(race->id, "race", json{{"revision", revision}}.dump());
     WriteJson(res, 200, RaceJson(*league.Race(race->id)));
   });
 
@@ -302,7 +302,7 @@ void AddRaceRoutes(Api& api) {
       return Problem(res, 403, "forbidden", "Organisers only", "only the race's organiser can delete it");
     store::DeleteRace(league.db(), race->id);
     league.ForgetRace(race->id);
-    league.events().Publish(race->id, "race", json{{"deleted", true}}.dump());
+    league.Publish(race->id, "race", json{{"deleted", true}}.dump());
     res.status = 204;
   });
 

@@ -95,8 +95,8 @@ void AddSubmissionRoutes(Api& api) {
         const int64_t id = entry.submission->id;
         league.PublishRevision(race_id, entry.revision);
         league.WakeWorkers();
-        league.events().Publish(race_id, "submission", json{{"id", id}, {"status", "QUEUED"}}.dump());
-        league.events().Publish(race_id, "leaderboard", json{{"revision", entry.revision}, {"changed", false}}.dump());
+        league.Publish(race_id, "submission", json{{"id", id}, {"status", "QUEUED"}}.dump());
+        league.Publish(race_id, "leaderboard", json{{"revision", entry.revision}, {"changed", false}}.dump());
         break;
       }
     }

@@ -142,7 +142,8 @@ void InstallHttp(EdgeServer& http, Api& api) {
 
 int RunServer(const ServerConfig& given) {
   ServerConfig config = given;
-  if (config.workers <= 0) config.workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (config.workers < 0) config.workers = 0;  // --no-workers
+  else if (config.workers == 0) config.workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::error_code ec;
   std::filesystem::create_directories(config.data_dir + "/models", ec);
   if (ec) {
@@ -208,6 +209,9 @@ int RunServer(const ServerConfig& given) {
   Evaluator evaluator(league);
   evaluator.Start(config.workers);
   std::thread housekeeping([&league] { Housekeeping(league); });
+  // On PostgreSQL other servers and workers publish too: their events reach this server's streams.
+  std::thread shared_events;
+  if (league.shared_database()) shared_events = std::thread([&league] { league.FollowSharedEvents(); });
   // cpp-httplib's stop() does nothing until listen has begun: a signal that arrives between the
   // "serving on" line and the listen loop (a supervisor, or a test, stopping a server that just
   // started) would be lost and the server would listen forever. The waiter waits for the loop.
@@ -233,6 +237,38 @@ int RunServer(const ServerConfig& given) {
   waiter.join();
   league.WakeWorkers();
   housekeeping.join();
+  if (shared_events.joinable()) shared_events.join();
+  std::printf("pitwall: stopped\n");
+  return 0;
+}
+
+int RunQueueWorker(const ServerConfig& given) {
+  ServerConfig config = given;
+  if (config.workers <= 0) config.workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  TuneProcess();
+  League league(config);
+  try {
+    db::Connection& db = league.db();
+    const int version = Migrate(db);
+    std::printf("pitwall: database %s (schema %d)\n", db::Redacted(league.database_url()).c_str(), version);
+  } catch (const db::Error& e) {
+    std::fprintf(stderr, "pitwall worker: database %s: %s\n", db::Redacted(league.database_url()).c_str(), e.what());
+    return 2;
+  }
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  Evaluator evaluator(league);
+  evaluator.Start(config.workers);
+  std::printf("pitwall: evaluating %s's queue (%d evaluation worker%s, %s, models from %s)\n", db::Redacted(league.database_url()).c_str(),
+              config.workers, config.workers == 1 ? "" : "s", config.sandbox ? "models sandboxed" : "models IN THIS PROCESS: trusted models only",
+              league.models_dir().c_str());
+  std::fflush(stdout);
+  int sig = 0;
+  sigwait(&signals, &sig);
+  evaluator.Stop();  // an evaluation under way finishes first (a killed worker's lease runs out instead)
   std::printf("pitwall: stopped\n");
   return 0;
 }

@@ -15,4 +15,8 @@ void InstallHttp(EdgeServer& http, Api& api);
 /// Returns the process exit code.
 int RunServer(const ServerConfig& config);
 
+/// `pitwall worker --database`: evaluates the queue of a shared database (PostgreSQL) with no
+/// HTTP, until SIGINT or SIGTERM; its events reach the servers through the database.
+int RunQueueWorker(const ServerConfig& config);
+
 }  // namespace pw::server

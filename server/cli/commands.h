@@ -16,5 +16,6 @@ Run AddServeCommand(CLI::App& app);
 Run AddAdminCommand(CLI::App& app);
 Run AddWorkerCommand(CLI::App& app);
 Run AddAnalyseCommand(CLI::App& app);
+Run AddMigrateCommand(CLI::App& app);
 
 }  // namespace pw::cli

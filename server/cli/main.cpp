@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   pw::cli::Run admin = pw::cli::AddAdminCommand(app);
   pw::cli::Run worker = pw::cli::AddWorkerCommand(app);
   pw::cli::Run analyse = pw::cli::AddAnalyseCommand(app);
+  pw::cli::Run migrate = pw::cli::AddMigrateCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -25,5 +26,6 @@ int main(int argc, char** argv) {
   if (app.got_subcommand("admin")) return admin();
   if (app.got_subcommand("worker")) return worker();
   if (app.got_subcommand("analyse")) return analyse();
+  if (app.got_subcommand("migrate")) return migrate();
   return track();
 }

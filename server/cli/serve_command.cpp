@@ -69,10 +69,19 @@ Run AddServeCommand(CLI::App& app) {
   cmd->add_option("--load-timeout-s", *load_timeout_s, "time to load a model")->check(CLI::Range(1, 3600));
   auto evaluation_timeout_s = std::make_shared<int>(config->evaluation_timeout_ms / 1000);
   cmd->add_option("--evaluation-timeout-s", *evaluation_timeout_s, "time for a whole evaluation, load included")->check(CLI::Range(1, 86400));
+  auto lease_s = std::make_shared<int>(config->lease_ms / 1000);
+  cmd->add_option("--lease-seconds", *lease_s,
+                  "an evaluation's lease: a server or worker that stops renewing it (killed, cut off) loses the evaluation back "
+                  "to the queue after this long")
+      ->check(CLI::Range(2, 3600));
+  auto no_workers = std::make_shared<bool>(false);
+  cmd->add_flag("--no-workers", *no_workers, "evaluate nothing here (`pitwall worker --database` processes do)");
   auto no_demo = std::make_shared<bool>(false);
   cmd->add_flag("--no-demo", *no_demo, "do not seed the demo race on first start");
   return [=]() {
     config->seed_demo = !*no_demo;
+    if (*no_workers) config->workers = -1;
+    config->lease_ms = *lease_s * 1000;
     config->sandbox = *evaluation == "sandboxed";
     config->step_budget_us = *step_budget_ms * 1000;
     config->worker_memory_bytes = *worker_memory_mb << 20;

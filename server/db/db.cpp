@@ -78,8 +78,8 @@ int Statement::exec() {
 void Statement::reset() { impl_->Reset(); }
 Column Statement::getColumn(int index) { return Column(*impl_, index); }
 
-Transaction::Transaction(Connection& db) : db_(db), level_(db.depth_ + 1) {
-  if (level_ == 1) db_.impl_->BeginWrite();
+Transaction::Transaction(Connection& db, Lock lock) : db_(db), level_(db.depth_ + 1) {
+  if (level_ == 1) db_.impl_->BeginWrite(lock == Lock::kWriters);
   else db_.impl_->Exec("SAVEPOINT pw_" + std::to_string(level_));
   db_.depth_ = level_;
 }

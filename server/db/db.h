@@ -14,6 +14,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace pw::db {
 
@@ -123,7 +124,11 @@ class Statement {
 /// a store's operation can be part of a larger one (the demo league's seed).
 class Transaction {
  public:
-  explicit Transaction(Connection& db);
+  /// kWriters: writers take turns (above). kRows: on PostgreSQL, only the rows the transaction
+  /// locks itself (SELECT ... FOR UPDATE SKIP LOCKED), so that many workers claim jobs at once;
+  /// on SQLite the same as kWriters.
+  enum class Lock { kWriters, kRows };
+  explicit Transaction(Connection& db, Lock lock = Lock::kWriters);
   ~Transaction();
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
@@ -133,6 +138,24 @@ class Transaction {
   Connection& db_;
   int level_;  ///< 1: the outer transaction; more: a savepoint
   bool done_ = false;
+};
+
+/// PostgreSQL's LISTEN: the notifications (NOTIFY, pg_notify) sent on a channel, on a connection
+/// of its own. Every server listens, so what one server or worker publishes reaches them all.
+class Listener {
+ public:
+  /// Throws Error when `url` is not PostgreSQL's or it cannot connect.
+  Listener(const std::string& url, const std::string& channel);
+  ~Listener();
+  Listener(const Listener&) = delete;
+  Listener& operator=(const Listener&) = delete;
+  /// Waits up to `wait_ms` for notifications and returns their payloads (none: empty). Throws
+  /// Error when the connection is lost (notifications sent meanwhile are lost with it).
+  std::vector<std::string> Wait(int wait_ms);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 /// This thread's connection to `url` (opened on first use, kept for the thread's life).

@@ -29,7 +29,7 @@ struct ConnectionImpl {
   virtual Engine engine() const = 0;
   virtual std::unique_ptr<StatementImpl> Prepare(const std::string& sql) = 0;
   virtual int Exec(const std::string& sql) = 0;
-  virtual void BeginWrite() = 0;
+  virtual void BeginWrite(bool writers_take_turns) = 0;
   virtual void Commit() = 0;
   virtual void Rollback() = 0;
 };

@@ -2,6 +2,7 @@
 // back as text and are read like SQLite's columns. A connection that broke (the
 // database restarted, the network dropped) is reset before its next statement.
 #include <libpq-fe.h>
+#include <poll.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -150,8 +151,8 @@ struct PgConnection final : ConnectionImpl {
     PQclear(r);
     return changed;
   }
-  void BeginWrite() override {
-    Exec(kBeginWrite);
+  void BeginWrite(bool writers_take_turns) override {
+    Exec(writers_take_turns ? kBeginWrite : "BEGIN");
     in_transaction = true;
   }
   void Commit() override {
@@ -194,3 +195,49 @@ bool PgStatement::Step() {
 std::unique_ptr<ConnectionImpl> OpenPostgres(const std::string& conninfo) { return std::make_unique<PgConnection>(conninfo); }
 
 }  // namespace pw::db::detail
+
+namespace pw::db {
+
+struct Listener::Impl {
+  std::unique_ptr<detail::PgConnection> c;
+};
+
+Listener::Listener(const std::string& url, const std::string& channel) : impl_(std::make_unique<Impl>()) {
+  Engine engine;
+  std::string target, error;
+  if (!ParseUrl(url, engine, target, error)) throw Error(error);
+  if (engine != Engine::kPostgres) throw Error("only PostgreSQL has notifications");
+  impl_->c = std::make_unique<detail::PgConnection>(target);
+  char* quoted = PQescapeIdentifier(impl_->c->conn, channel.c_str(), channel.size());
+  if (!quoted) throw Error("PostgreSQL: cannot quote the channel name");
+  const std::string listen = std::string("LISTEN ") + quoted;
+  PQfreemem(quoted);
+  impl_->c->Exec(listen);
+}
+
+Listener::~Listener() = default;
+
+std::vector<std::string> Listener::Wait(int wait_ms) {
+  PGconn* conn = impl_->c->conn;
+  std::vector<std::string> out;
+  auto drain = [&] {
+    while (PGnotify* n = PQnotifies(conn)) {
+      out.emplace_back(n->extra);
+      PQfreemem(n);
+    }
+  };
+  drain();
+  if (!out.empty()) return out;
+  pollfd p{PQsocket(conn), POLLIN, 0};
+  if (p.fd < 0) throw Error("PostgreSQL: the listening connection is closed");
+  if (::poll(&p, 1, wait_ms) > 0 && PQconsumeInput(conn) == 0) {
+    std::string message = PQerrorMessage(conn);
+    while (!message.empty() && message.back() == '\n') message.pop_back();
+    throw Error("PostgreSQL: the listening connection was lost: " + message);
+  }
+  if (PQstatus(conn) != CONNECTION_OK) throw Error("PostgreSQL: the listening connection was lost");
+  drain();
+  return out;
+}
+
+}  // namespace pw::db

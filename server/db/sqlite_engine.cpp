@@ -56,7 +56,7 @@ struct SqliteConnection final : ConnectionImpl {
   Engine engine() const override { return Engine::kSqlite; }
   std::unique_ptr<StatementImpl> Prepare(const std::string& sql) override { return std::make_unique<SqliteStatement>(db, sql); }
   int Exec(const std::string& sql) override { return Guard([&] { return db.exec(sql); }); }
-  void BeginWrite() override { Exec("BEGIN IMMEDIATE"); }
+  void BeginWrite(bool) override { Exec("BEGIN IMMEDIATE"); }
   void Commit() override { Exec("COMMIT"); }
   void Rollback() override { Exec("ROLLBACK"); }
   SQLite::Database db;

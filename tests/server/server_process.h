@@ -93,6 +93,12 @@ class ServerProcess {
       if (!database_url_.empty()) {
         args.push_back("--database");
         args.push_back(database_url_);
+        // On a shared database a restarted server leaves others' evaluations alone until their
+        // lease runs out; the tests kill servers on purpose, and wait seconds, not half a minute.
+        if (std::find(extra_.begin(), extra_.end(), "--lease-seconds") == extra_.end()) {
+          args.push_back("--lease-seconds");
+          args.push_back("3");
+        }
       }
       // The per-step inference budget is wall-clock time. The tests share a loaded machine (ctest -j,
       // browsers, builds), where a starter model's 0.1 ms step can now and then take 100 ms; only the

@@ -29,10 +29,8 @@ inline std::string Inflate(const std::string& z) {
   }
 }
 
-/// Checks every evaluated submission in a server's data folder; returns how many were checked.
-inline int ExpectEveryRunReplays(const std::string& data_dir) {
-  auto league_db = OpenLeagueDb(data_dir);
-  db::Connection& db = *league_db;
+/// Checks every evaluated submission in a league's database; returns how many were checked.
+inline int ExpectEveryRunReplays(db::Connection& db) {
   db::Statement q(db,
                       "SELECT s.id, s.trace, s.laps_json, s.fingerprint, r.track_json, r.laps, r.min_laps, r.lap_mode, r.reset_on_off_track, "
                       "r.off_track_penalty_ms, r.timing_method FROM submissions s JOIN races r ON r.id = s.race_id "
@@ -65,5 +63,8 @@ inline int ExpectEveryRunReplays(const std::string& data_dir) {
   }
   return checked;
 }
+
+/// The same for the database of a server started on `data_dir`.
+inline int ExpectEveryRunReplays(const std::string& data_dir) { return ExpectEveryRunReplays(*OpenLeagueDb(data_dir)); }
 
 }  // namespace pw::testing

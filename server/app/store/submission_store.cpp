@@ -139,15 +139,26 @@ int64_t QueuePosition(db::Connection& db, int64_t submission_id) {
   return CountOf(q);
 }
 
-std::optional<Job> ClaimNext(db::Connection& db, int64_t now_ms) {
-  db::Transaction tx(db);
-  db::Statement q(db, std::string(kQueueOrder) +
-                          "UPDATE submissions SET status = 'EVALUATING', started_at = ?, attempts = attempts + 1 "
-                          "WHERE id = (SELECT id FROM queue ORDER BY community, turn, served, id LIMIT 1) "
-                          "RETURNING id, race_id, racer_id, model_id");
+std::optional<Job> ClaimNext(db::Connection& db, int64_t now_ms, int64_t lease_until_ms) {
+  const bool postgres = db.engine() == db::Engine::kPostgres;
+  db::Transaction tx(db, db::Transaction::Lock::kRows);
+  // SQLite has one writer at a time; on PostgreSQL each worker locks the row it takes and skips
+  // those other workers hold, so claims never wait on each other.
+  db::Statement pick(db, std::string(kQueueOrder) +
+                             "SELECT s.id FROM submissions s JOIN queue q ON q.id = s.id WHERE s.status = 'QUEUED' "
+                             "ORDER BY q.community, q.turn, q.served, q.id LIMIT 1" +
+                             (postgres ? " FOR UPDATE OF s SKIP LOCKED" : ""));
+  if (!pick.executeStep()) return std::nullopt;
+  const int64_t id = pick.getColumn(0).getInt64();
+  pick.reset();
+  db::Statement q(db, "UPDATE submissions SET status = 'EVALUATING', started_at = ?, attempts = attempts + 1, lease_until = ? "
+                      "WHERE id = ? AND status = 'QUEUED' RETURNING id, race_id, racer_id, model_id, attempts");
   q.bind(1, now_ms);
+  q.bind(2, lease_until_ms);
+  q.bind(3, id);
   if (!q.executeStep()) return std::nullopt;
-  Job job{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getInt64(), q.getColumn(3).getInt64(), {}, {}};
+  Job job{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getInt64(), q.getColumn(3).getInt64(), q.getColumn(4).getInt(),
+          {}, {}};
   q.reset();
   db::Statement m(db, "SELECT sha256, metadata FROM models WHERE id = ?");
   m.bind(1, job.model_id);
@@ -159,8 +170,19 @@ std::optional<Job> ClaimNext(db::Connection& db, int64_t now_ms) {
   return job;
 }
 
-int RequeueOrGiveUp(db::Connection& db, std::optional<int64_t> submission_id, int max_attempts, const std::string& reason, int64_t now_ms) {
-  const std::string which = submission_id ? " AND id = ?" : "";
+void RenewLeases(db::Connection& db, const std::vector<int64_t>& submission_ids, int64_t lease_until_ms) {
+  for (const int64_t id : submission_ids) {
+    db::Statement q(db, "UPDATE submissions SET lease_until = ? WHERE id = ? AND status = 'EVALUATING'");
+    q.bind(1, lease_until_ms);
+    q.bind(2, id);
+    q.exec();
+  }
+}
+
+int RequeueOrGiveUp(db::Connection& db, std::optional<int64_t> submission_id, int max_attempts, const std::string& reason, int64_t now_ms,
+                    Orphans orphans) {
+  std::string which = submission_id ? " AND id = ?" : "";
+  if (orphans == Orphans::kLeaseExpired) which += " AND (lease_until IS NULL OR lease_until < " + std::to_string(now_ms) + ")";
   db::Transaction tx(db);
   db::Statement give_up(db, "UPDATE submissions SET status = 'FAILED', finished_at = ?, reason = ? WHERE status = 'EVALUATING' AND attempts >= ?" + which);
   give_up.bind(1, now_ms);
@@ -168,7 +190,7 @@ int RequeueOrGiveUp(db::Connection& db, std::optional<int64_t> submission_id, in
   give_up.bind(3, max_attempts);
   if (submission_id) give_up.bind(4, *submission_id);
   give_up.exec();
-  db::Statement requeue(db, "UPDATE submissions SET status = 'QUEUED', started_at = NULL WHERE status = 'EVALUATING'" + which);
+  db::Statement requeue(db, "UPDATE submissions SET status = 'QUEUED', started_at = NULL, lease_until = NULL WHERE status = 'EVALUATING'" + which);
   if (submission_id) requeue.bind(1, *submission_id);
   const int requeued = requeue.exec();
   tx.commit();
@@ -179,8 +201,8 @@ Recorded RecordEvaluation(db::Connection& db, const Job& job, const Finished& f)
   db::Transaction tx(db);
   db::Statement u(db,
                   "UPDATE submissions SET status = ?, reason = ?, finished_at = ?, qualified = ?, ranking_ms = ?, best_lap_ms = ?, "
-                  "best_average_ms = ?, total_ms = ?, off_track_count = ?, complete_laps = ?, laps_json = ?, trace = ?, fingerprint = ? "
-                  "WHERE id = ? AND status = 'EVALUATING'");
+                  "best_average_ms = ?, total_ms = ?, off_track_count = ?, complete_laps = ?, laps_json = ?, trace = ?, fingerprint = ?, lease_until = NULL "
+                  "WHERE id = ? AND status = 'EVALUATING' AND attempts = ?");
   u.bind(1, ToString(f.status));
   if (f.status == SubmissionStatus::kFailed) u.bind(2, f.reason);
   else u.bind(2);
@@ -196,6 +218,7 @@ Recorded RecordEvaluation(db::Connection& db, const Job& job, const Finished& f)
   u.bind(12, db::Blob{f.trace.data(), f.trace.size()});
   u.bind(13, f.fingerprint);
   u.bind(14, job.id);
+  u.bind(15, job.attempt);
   Recorded out;
   if (u.exec() == 1) {
     out.stored = true;

@@ -73,13 +73,20 @@ int64_t QueuePosition(db::Connection& db, int64_t submission_id);
 /// What a worker needs of the submission it claimed.
 struct Job {
   int64_t id = 0, race_id = 0, racer_id = 0, model_id = 0;
+  int attempt = 0;  ///< which attempt this claim is: only its own result is recorded (a fence)
   std::string sha256, metadata;
 };
-/// Takes the queue's next submission (marking it EVALUATING, one more attempt); none when empty.
-std::optional<Job> ClaimNext(db::Connection& db, int64_t now_ms);
+/// Takes the queue's next submission (EVALUATING, one more attempt, leased until `lease_until_ms`);
+/// none when the queue is empty. On PostgreSQL, workers claim at once, each skipping rows another holds.
+std::optional<Job> ClaimNext(db::Connection& db, int64_t now_ms, int64_t lease_until_ms);
+/// Extends the leases of evaluations still under way (a worker's heartbeat).
+void RenewLeases(db::Connection& db, const std::vector<int64_t>& submission_ids, int64_t lease_until_ms);
+/// Which EVALUATING submissions go back in the queue (or, tried `max_attempts` times, end FAILED).
+enum class Orphans { kAll, kLeaseExpired };
 /// Submissions left EVALUATING (all, or one) go back in the queue; those tried `max_attempts`
 /// times end FAILED with `reason` instead. How many went back.
-int RequeueOrGiveUp(db::Connection& db, std::optional<int64_t> submission_id, int max_attempts, const std::string& reason, int64_t now_ms);
+int RequeueOrGiveUp(db::Connection& db, std::optional<int64_t> submission_id, int max_attempts, const std::string& reason, int64_t now_ms,
+                    Orphans which = Orphans::kAll);
 
 /// An evaluation's outcome, as stored.
 struct Finished {
@@ -92,7 +99,7 @@ struct Finished {
   int64_t now_ms = 0;
 };
 struct Recorded {
-  bool stored = false;          ///< false: the submission was no longer EVALUATING (nothing changed)
+  bool stored = false;          ///< false: this attempt no longer holds the submission (nothing changed)
   bool board_changed = false;
   int64_t revision = 0;
 };

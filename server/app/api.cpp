@@ -7,7 +7,20 @@ namespace pw::server {
 void Api::Add(const std::string& method, const std::string& path_template, Handler handler) {
   routes_.push_back({method, path_template});
   const std::string pattern = RouteRegex(path_template);
-  auto wrapped = [handler = std::move(handler), method, path_template](const httplib::Request& req, httplib::Response& res) {
+  auto wrapped = [this, handler = std::move(handler), method, path_template](const httplib::Request& req, httplib::Response& res) {
+    bool busy = false;
+    const std::optional<db::Pool::Lease> lease = [&]() -> std::optional<db::Pool::Lease> {
+      try {
+        return league_.BorrowConnection();  // PostgreSQL: one of the shared connections, for this request
+      } catch (const db::Error&) {
+        busy = true;
+        return std::nullopt;
+      }
+    }();
+    if (busy) {
+      res.set_header("Retry-After", "1");
+      return Problem(res, 503, "busy", "The server is busy", "every database connection is in use; retry in a second");
+    }
     try {
       handler(req, res);
     } catch (const std::exception& e) {

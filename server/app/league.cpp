@@ -18,7 +18,14 @@ League::Guards::Guards(const ServerConfig& c)
       signin_failures(c.signin_free_failures, 300),
       hash_slots(std::clamp(c.hash_concurrency > 0 ? c.hash_concurrency : static_cast<int>(std::thread::hardware_concurrency()) - 1, 1, 256)) {}
 
-League::League(ServerConfig config) : config_(std::move(config)), guards_(config_) {}
+League::League(ServerConfig config) : config_(std::move(config)), guards_(config_) {
+  if (shared_database()) pool_ = std::make_unique<db::Pool>(database_url(), config_.database_connections, 5000);
+}
+
+std::optional<db::Pool::Lease> League::BorrowConnection() {
+  if (!pool_) return std::nullopt;
+  return pool_->Borrow();
+}
 
 db::Connection& League::db() const { return db::ThreadConnection(database_url()); }
 

@@ -35,6 +35,7 @@ struct ServerConfig {
   int port = 8080;
   std::string data_dir = "./data";
   std::string database;          ///< a db.h URL; "": sqlite:<data_dir>/pitwall.db
+  int database_connections = 16; ///< PostgreSQL: connections HTTP requests share (each thread of its own: +1)
   int workers = 0;               ///< 0: the number of cores; -1: none (serve --no-workers)
   int http_threads = 32;         ///< threads serving requests (live streams have their own)
   int max_connections = 4096;    ///< open client sockets
@@ -93,7 +94,11 @@ class League {
   /// The database URL (db.h): the configured one, or the SQLite file in the data folder.
   std::string database_url() const { return config_.database.empty() ? "sqlite:" + config_.data_dir + "/pitwall.db" : config_.database; }
   std::string models_dir() const { return config_.data_dir + "/models"; }
-  db::Connection& db() const;  ///< this thread's connection
+  db::Connection& db() const;  ///< this thread's connection (the one it borrowed, if it did)
+  /// On PostgreSQL, lends this thread one of the shared connections for as long as the lease lives
+  /// (an HTTP request); nothing on SQLite, where each thread keeps its own. Throws db::Error when
+  /// every connection stays busy.
+  std::optional<db::Pool::Lease> BorrowConnection();
 
   EventBroker& events() { return events_; }
   bool shared_database() const;  ///< PostgreSQL: other servers and workers may share it
@@ -160,6 +165,7 @@ class League {
 
  private:
   std::optional<Sealer> sealer_;
+  std::unique_ptr<db::Pool> pool_;
   ServerConfig config_;
   Guards guards_;
   EventBroker events_;

@@ -499,6 +499,7 @@ void AddRaceRoutes(Api& api) {
             const auto race = league.Race(race_id);
             if (!race) return false;
             if (!League::BoardIsPublic(*race)) {
+              const auto lease = league.BorrowConnection();
               const auto racer = AuthenticateBearer(league.db(), authorization);
               if (!racer || !league.IsMember(*race, racer->id)) return false;
             }

@@ -97,7 +97,14 @@ void InstallHttp(EdgeServer& http, Api& api) {
     if (req.path.rfind("/join/", 0) == 0) res.set_header("Referrer-Policy", "no-referrer");
     // Without JavaScript the page still shows what was asked for (races, a leaderboard).
     const std::string marker = "<!--pitwall:nojs-->";
-    if (const size_t at = html.find(marker); at != std::string::npos) html.replace(at, marker.size(), NoScriptHtml(league, req.path));
+    if (const size_t at = html.find(marker); at != std::string::npos) {
+      try {
+        const auto lease = league.BorrowConnection();
+        html.replace(at, marker.size(), NoScriptHtml(league, req.path));
+      } catch (const db::Error&) {
+        html.replace(at, marker.size(), "<p>The league is busy: reload in a moment.</p>");
+      }
+    }
     res.set_header("Cache-Control", "no-cache");
     res.set_content(html, "text/html; charset=utf-8");
   };

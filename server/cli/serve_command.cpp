@@ -69,6 +69,9 @@ Run AddServeCommand(CLI::App& app) {
   cmd->add_option("--load-timeout-s", *load_timeout_s, "time to load a model")->check(CLI::Range(1, 3600));
   auto evaluation_timeout_s = std::make_shared<int>(config->evaluation_timeout_ms / 1000);
   cmd->add_option("--evaluation-timeout-s", *evaluation_timeout_s, "time for a whole evaluation, load included")->check(CLI::Range(1, 86400));
+  cmd->add_option("--database-connections", config->database_connections,
+                  "PostgreSQL: connections the HTTP requests share (each evaluation thread has one more)")
+      ->check(CLI::Range(1, 1000));
   auto lease_s = std::make_shared<int>(config->lease_ms / 1000);
   cmd->add_option("--lease-seconds", *lease_s,
                   "an evaluation's lease: a server or worker that stops renewing it (killed, cut off) loses the evaluation back "

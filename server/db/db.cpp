@@ -1,6 +1,10 @@
 #include "db.h"
 
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <map>
+#include <mutex>
 
 #include "engine.h"
 
@@ -99,7 +103,76 @@ void Transaction::commit() {
   done_ = true;
 }
 
+namespace {
+// What pools have lent this thread, by URL.
+thread_local std::map<std::string, Connection*> lent;
+}  // namespace
+
+struct Pool::State {
+  std::string url;
+  int size, wait_ms;
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<std::unique_ptr<Connection>> idle;
+  int open = 0;
+};
+
+Pool::Pool(std::string url, int size, int wait_ms) : s_(std::make_unique<State>()) {
+  s_->url = std::move(url);
+  s_->size = std::max(1, size);
+  s_->wait_ms = wait_ms;
+}
+Pool::~Pool() = default;
+
+int Pool::open() const {
+  std::lock_guard<std::mutex> lock(s_->mu);
+  return s_->open;
+}
+
+Pool::Lease Pool::Borrow() {
+  std::unique_lock<std::mutex> lock(s_->mu);
+  if (!s_->cv.wait_for(lock, std::chrono::milliseconds(s_->wait_ms), [&] { return !s_->idle.empty() || s_->open < s_->size; }))
+    throw Error("all " + std::to_string(s_->size) + " database connections stayed busy for " + std::to_string(s_->wait_ms) + " ms");
+  if (!s_->idle.empty()) {
+    std::unique_ptr<Connection> c = std::move(s_->idle.back());
+    s_->idle.pop_back();
+    return Lease(this, std::move(c));
+  }
+  ++s_->open;
+  lock.unlock();
+  try {
+    return Lease(this, Open(s_->url));
+  } catch (...) {
+    std::lock_guard<std::mutex> again(s_->mu);
+    --s_->open;
+    s_->cv.notify_one();
+    throw;
+  }
+}
+
+Pool::Lease::Lease(Pool* pool, std::unique_ptr<Connection> c) : pool_(pool), c_(std::move(c)) {
+  Connection*& slot = lent[pool_->s_->url];
+  previous_ = slot;
+  slot = c_.get();
+}
+
+Pool::Lease::Lease(Lease&& other) noexcept : pool_(other.pool_), c_(std::move(other.c_)), previous_(other.previous_) { other.pool_ = nullptr; }
+
+Pool::Lease::~Lease() {
+  if (!pool_ || !c_) return;
+  lent[pool_->s_->url] = previous_;
+  std::lock_guard<std::mutex> lock(pool_->s_->mu);
+  if (c_->depth_ == 0) {
+    pool_->s_->idle.push_back(std::move(c_));
+  } else {  // an exception left a transaction open on it: it is not lent again
+    c_.reset();
+    --pool_->s_->open;
+  }
+  pool_->s_->cv.notify_one();
+}
+
 Connection& ThreadConnection(const std::string& url) {
+  if (auto it = lent.find(url); it != lent.end() && it->second) return *it->second;
   thread_local std::map<std::string, std::unique_ptr<Connection>> connections;
   auto& c = connections[url];
   if (!c) c = Open(url);

@@ -78,6 +78,7 @@ class Connection {
  private:
   friend class Statement;
   friend class Transaction;
+  friend class Pool;
   std::unique_ptr<detail::ConnectionImpl> impl_;
   int depth_ = 0;  ///< open transactions (the outer one and its savepoints)
 };
@@ -158,7 +159,41 @@ class Listener {
   std::unique_ptr<Impl> impl_;
 };
 
-/// This thread's connection to `url` (opened on first use, kept for the thread's life).
+/// A bounded set of connections to one database, each lent to one thread at a time (PostgreSQL:
+/// a connection is a server process; a thread pool of a hundred must not hold a hundred of them).
+class Pool {
+ public:
+  /// At most `size` connections, opened when first needed; a borrower waits up to `wait_ms`.
+  Pool(std::string url, int size, int wait_ms);
+  ~Pool();
+  Pool(const Pool&) = delete;
+  Pool& operator=(const Pool&) = delete;
+
+  /// While a Lease lives, ThreadConnection(url) on its thread answers the lent connection.
+  class Lease {
+   public:
+    Lease(Lease&& other) noexcept;
+    Lease& operator=(Lease&&) = delete;
+    ~Lease();
+
+   private:
+    friend class Pool;
+    Lease(Pool* pool, std::unique_ptr<Connection> c);
+    Pool* pool_;
+    std::unique_ptr<Connection> c_;
+    Connection* previous_ = nullptr;
+  };
+  /// Lends a connection to this thread; throws Error when every one stays busy for `wait_ms`.
+  Lease Borrow();
+  int open() const;  ///< connections open now (lent or idle)
+
+ private:
+  struct State;
+  std::unique_ptr<State> s_;
+};
+
+/// This thread's connection to `url`: the one a Pool lent it, else its own (opened on first use,
+/// kept for the thread's life).
 Connection& ThreadConnection(const std::string& url);
 
 }  // namespace pw::db

@@ -45,7 +45,12 @@ League Start(const std::string& name, int workers) {
   l.server = std::make_unique<ServerProcess>(pw::testing::TempDir("bench-engines-" + name),
                                              std::vector<std::string>{"--no-demo", "--max-waiting-per-racer", "1000"}, workers);
   l.admin = std::make_unique<ApiClient>(*l.server);
-  l.admin->SignUpAdmin("bench-admin");
+  try {
+    l.admin->SignUpAdmin("bench-admin");
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_engines: %s\nthe server said:\n%s\n", e.what(), l.server->startup_output().c_str());
+    throw;
+  }
   auto race = l.admin->Post("/api/v1/races", {{"name", "Bench"}, {"track_id", "pitwall_park"}, {"closes_at", "2099-01-01T00:00:00Z"},
                                                {"max_submissions", 1000}});
   l.race_id = json::parse(race->body)["id"].dump();

@@ -267,6 +267,18 @@ const std::vector<const char*>& PostgresMigrations() {
       ALTER TABLE submissions ADD COLUMN lease_until BIGINT;
       CREATE SEQUENCE pitwall_event_ids;
       )sql",
+      // 3: rate limits every server shares (store/limit_store.h); SQLite's one server keeps them in memory
+      R"sql(
+      CREATE TABLE rate_limits (
+        key TEXT PRIMARY KEY,                  -- what is limited and for whom, e.g. "writes 10.1.2.3"
+        tokens DOUBLE PRECISION NOT NULL,
+        updated_ms BIGINT NOT NULL);
+      CREATE TABLE signin_failures (
+        alias_key TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL,
+        next_ms BIGINT NOT NULL,               -- no attempt before this
+        updated_ms BIGINT NOT NULL);
+      )sql",
   };
   return m;
 }

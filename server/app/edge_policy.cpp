@@ -100,11 +100,11 @@ httplib::Server::HandlerResponse PreRouting(League& league, const httplib::Reque
 
   if (IsWrite(req.method)) {
     League::Guards& g = league.guards();
-    TokenBuckets& bucket = req.method == "POST" && req.path == "/api/v1/sessions"  ? g.signin
-                           : req.method == "POST" && req.path == "/api/v1/racers" ? g.registration
-                                                                                  : g.writes;
+    const bool signin = req.method == "POST" && req.path == "/api/v1/sessions";
+    const bool registration = req.method == "POST" && req.path == "/api/v1/racers";
+    TokenBuckets& bucket = signin ? g.signin : registration ? g.registration : g.writes;
     int retry = 0;
-    if (!bucket.Take(client, NowMs(), retry)) {
+    if (!league.TakeToken(bucket, signin ? "signin" : registration ? "register" : "writes", client, retry)) {
       Refuse(req, res, 429, "rate-limited", "Too many requests",
              "this client sent too many such requests; retry in " + std::to_string(retry) + " s", retry);
       return R::Handled;

@@ -6,6 +6,7 @@
 
 #include "database.h"
 #include "store/event_store.h"
+#include "store/limit_store.h"
 #include "pitwall/json_codec.h"
 #include "pitwall/track_io.h"
 
@@ -23,8 +24,29 @@ League::League(ServerConfig config) : config_(std::move(config)), guards_(config
 }
 
 std::optional<db::Pool::Lease> League::BorrowConnection() {
-  if (!pool_) return std::nullopt;
+  if (!pool_ || pool_->LentHere()) return std::nullopt;
   return pool_->Borrow();
+}
+
+bool League::TakeToken(TokenBuckets& bucket, const std::string& name, const std::string& key, int& retry_after_s) {
+  if (!pool_) return bucket.Take(key, NowMs(), retry_after_s);
+  const auto lease = BorrowConnection();
+  return store::TakeToken(db(), name + " " + key, bucket.burst(), bucket.per_ms(), NowMs(), retry_after_s);
+}
+
+bool League::SigninMayTry(const std::string& alias_key, int& retry_after_s) {
+  if (!pool_) return guards_.signin_failures.MayTry(alias_key, NowMs(), retry_after_s);
+  return store::SigninMayTry(db(), alias_key, NowMs(), retry_after_s);
+}
+
+void League::SigninFailed(const std::string& alias_key) {
+  if (!pool_) return guards_.signin_failures.Failed(alias_key, NowMs());
+  store::SigninFailed(db(), alias_key, guards_.signin_failures.free_failures(), guards_.signin_failures.max_wait_s(), NowMs());
+}
+
+void League::SigninSucceeded(const std::string& alias_key) {
+  if (!pool_) return guards_.signin_failures.Succeeded(alias_key);
+  store::SigninSucceeded(db(), alias_key);
 }
 
 db::Connection& League::db() const { return db::ThreadConnection(database_url()); }
@@ -109,18 +131,24 @@ void League::Publish(int64_t race_id, const std::string& type, const std::string
   if (!shared_database()) return events_.Publish(race_id, type, data);
   const std::string payload = "{\"race\":" + std::to_string(race_id) + ",\"type\":" + nlohmann::json(type).dump() + ",\"data\":" + data + "}";
   try {
-    store::NotifyListeners(db(), payload);
+    store::NotifyListeners(db(), EventChannel(), payload);
   } catch (const std::exception& e) {
     // The change is stored: live listeners learn it at their next revision check or reconnect.
     std::fprintf(stderr, "pitwall: a live event was not sent: %s\n", e.what());
   }
 }
 
+std::string League::EventChannel() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (event_channel_.empty()) event_channel_ = store::EventChannel(db());
+  return event_channel_;
+}
+
 void League::FollowSharedEvents() {
   bool lost = false;
   while (!stopping) {
     try {
-      db::Listener listener(database_url(), store::kEventChannel);
+      db::Listener listener(database_url(), EventChannel());
       if (lost) {  // events sent while the connection was down are gone: read races and revisions afresh
         std::lock_guard<std::mutex> lock(mu_);
         races_.clear();

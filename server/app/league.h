@@ -148,6 +148,13 @@ class League {
     size_t body_bytes_reading = 0;
   };
   Guards& guards() { return guards_; }
+  /// A token from one of the guards' buckets (`name`: which) for `key`: in memory on SQLite; in the
+  /// database on PostgreSQL, so that every server behind a load balancer draws on one budget.
+  bool TakeToken(TokenBuckets& bucket, const std::string& name, const std::string& key, int& retry_after_s);
+  /// Sign-in failures per alias key, shared the same way.
+  bool SigninMayTry(const std::string& alias_key, int& retry_after_s);
+  void SigninFailed(const std::string& alias_key);
+  void SigninSucceeded(const std::string& alias_key);
   /// The HTTP edge's connection figures (for /health); set by the server.
   std::function<EdgeStats()> edge_stats;
   /// Seals what only the server may read back (invitation links for their organisers), with the
@@ -166,6 +173,8 @@ class League {
  private:
   std::optional<Sealer> sealer_;
   std::unique_ptr<db::Pool> pool_;
+  std::string event_channel_;  ///< PostgreSQL: this league's NOTIFY channel (store::EventChannel)
+  std::string EventChannel();
   ServerConfig config_;
   Guards guards_;
   EventBroker events_;

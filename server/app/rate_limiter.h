@@ -34,6 +34,8 @@ class TokenBuckets {
       : burst_(burst), per_ms_(per_minute / 60000.0), max_keys_(max_keys) {}
   /// Takes one token for `key`; false (with the seconds until one is back) when empty.
   bool Take(const std::string& key, int64_t now_ms, int& retry_after_s);
+  double burst() const { return burst_; }
+  double per_ms() const { return per_ms_; }
 
  private:
   struct Bucket {
@@ -57,6 +59,8 @@ class FailureBackoff {
   bool MayTry(const std::string& key, int64_t now_ms, int& retry_after_s);
   void Failed(const std::string& key, int64_t now_ms);
   void Succeeded(const std::string& key);
+  int free_failures() const { return free_; }
+  int max_wait_s() const { return max_wait_s_; }
 
  private:
   struct Entry {

@@ -89,8 +89,7 @@ void AddRacerRoutes(Api& api) {
     const std::string key = AliasKey(*alias);
     // Guessing one racer's password gets slower with every miss, from any address.
     int retry = 0;
-    League::Guards& guards = league.guards();
-    if (!guards.signin_failures.MayTry(key, NowMs(), retry)) {
+    if (!league.SigninMayTry(key, retry)) {
       res.set_header("Retry-After", std::to_string(retry));
       return Problem(res, 429, "rate-limited", "Too many failed sign-ins",
                      "too many wrong passwords for this alias; retry in " + std::to_string(retry) + " s");
@@ -109,10 +108,10 @@ void AddRacerRoutes(Api& api) {
       verified = VerifyPassword(hash, *password);
     }
     if (!(verified && found && !demo)) {
-      guards.signin_failures.Failed(key, NowMs());
+      league.SigninFailed(key);
       return Problem(res, 401, "invalid-credentials", "Sign-in failed", "the alias or the password is wrong");
     }
-    guards.signin_failures.Succeeded(key);
+    league.SigninSucceeded(key);
     const std::string token = NewToken();
     const int64_t now = NowMs();
     store::CreateSession(league.db(), Sha256Hex(token), r.id, now, now + kSessionLifetimeMs);

@@ -496,12 +496,16 @@ void AddRaceRoutes(Api& api) {
           if (now >= state->ends_at_ms) return false;
           if (now >= state->next_check_ms) {
             state->next_check_ms = now + 5000;
-            const auto race = league.Race(race_id);
-            if (!race) return false;
-            if (!League::BoardIsPublic(*race)) {
-              const auto lease = league.BorrowConnection();
-              const auto racer = AuthenticateBearer(league.db(), authorization);
-              if (!racer || !league.IsMember(*race, racer->id)) return false;
+            try {
+              const auto lease = league.BorrowConnection();  // PostgreSQL: a shared connection, for the check only
+              const auto race = league.Race(race_id);
+              if (!race) return false;
+              if (!League::BoardIsPublic(*race)) {
+                const auto racer = AuthenticateBearer(league.db(), authorization);
+                if (!racer || !league.IsMember(*race, racer->id)) return false;
+              }
+            } catch (const std::exception&) {
+              return false;  // the database is unreachable or busy: the client reconnects (retry: 3000)
             }
           }
           // Short waits, so that a client that left is noticed within a second.

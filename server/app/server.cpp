@@ -21,6 +21,7 @@
 #include "http_edge.h"
 #include "race_settings.h"
 #include "seed.h"
+#include "store/limit_store.h"
 #include "store/racer_store.h"
 
 namespace pw::server {
@@ -60,6 +61,16 @@ void OfferAdminSetup(League& league, const std::string& base_url) {
               base_url.c_str(), token.c_str(), league.config().data_dir.c_str());
 }
 
+// SIGINT and SIGTERM blocked in this thread and the threads it starts, for sigwait.
+sigset_t BlockStopSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
+
 // Expired and long-revoked sessions go; freed memory goes back to the system.
 void Housekeeping(League& league) {
   int64_t last_purge = 0;
@@ -71,6 +82,7 @@ void Housekeeping(League& league) {
     last_purge = now;
     try {
       store::PurgeSessions(league.db(), now, now - 24 * 3600 * 1000);
+      if (league.shared_database()) store::PurgeLimits(league.db(), now - 3600 * 1000);
     } catch (const std::exception& e) {
       std::fprintf(stderr, "pitwall: purging sessions failed: %s\n", e.what());
     }
@@ -181,11 +193,7 @@ int RunServer(const ServerConfig& given) {
   }
 
   // Stop cleanly on SIGINT/SIGTERM: a thread waits for them (handlers would not be async-signal-safe).
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  sigset_t signals = BlockStopSignals();
 
   EdgeLimits limits;
   limits.workers = config.http_threads;
@@ -262,11 +270,7 @@ int RunQueueWorker(const ServerConfig& given) {
     std::fprintf(stderr, "pitwall worker: database %s: %s\n", db::Redacted(league.database_url()).c_str(), e.what());
     return 2;
   }
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  sigset_t signals = BlockStopSignals();
   Evaluator evaluator(league);
   evaluator.Start(config.workers);
   std::printf("pitwall: evaluating %s's queue (%d evaluation worker%s, %s, models from %s)\n", db::Redacted(league.database_url()).c_str(),

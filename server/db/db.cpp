@@ -124,6 +124,11 @@ Pool::Pool(std::string url, int size, int wait_ms) : s_(std::make_unique<State>(
 }
 Pool::~Pool() = default;
 
+bool Pool::LentHere() const {
+  const auto it = lent.find(s_->url);
+  return it != lent.end() && it->second != nullptr;
+}
+
 int Pool::open() const {
   std::lock_guard<std::mutex> lock(s_->mu);
   return s_->open;

@@ -185,6 +185,8 @@ class Pool {
   };
   /// Lends a connection to this thread; throws Error when every one stays busy for `wait_ms`.
   Lease Borrow();
+  /// Whether this thread holds one of this pool's connections now.
+  bool LentHere() const;
   int open() const;  ///< connections open now (lent or idle)
 
  private:

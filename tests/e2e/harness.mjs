@@ -25,7 +25,7 @@ export async function startServer(extra = []) {
     const timer = setTimeout(() => reject(new Error('the server did not start:\n' + out)), 90000);
     child.stdout.on('data', (chunk) => {
       out += chunk;
-      const m = out.match(/serving on http:\/\/127\.0\.0\.1:(\d+)/);
+      const m = out.match(/serving on http:\/\/127\.0\.0\.1:(\d+) /);  // the space: the whole port has arrived
       if (m) { clearTimeout(timer); resolve(Number(m[1])); }
     });
     child.on('exit', (code) => reject(new Error(`the server exited (${code}):\n${out}`)));

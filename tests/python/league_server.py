@@ -23,7 +23,7 @@ class Server:
             if not line:
                 raise RuntimeError("the server exited while starting:\n" + text)
             text += line
-            m = re.search(r"serving on (http://127\.0\.0\.1:[0-9]+)", text)
+            m = re.search(r"serving on (http://127\.0\.0\.1:[0-9]+) ", text)  # the space: the whole port has arrived
             if m:
                 self.base = m.group(1)
                 break

@@ -79,15 +79,7 @@ TEST(Crash, Kill9DuringEvaluationsLosesNothingAndCountsNothingTwice) {
   auto league_db = OpenLeagueDb(data);
   db::Connection& db = *league_db;
   // Exactly the accepted submissions, each finished once.
-  EXPECT_EQ(db.queryInt("SELECT COUNT(*) FROM submissions"), static_cast<int>(accepted.size()));
-  for (int64_t id : accepted) {
-    db::Statement q(db, "SELECT status, laps_json FROM submissions WHERE id = ?");
-    q.bind(1, id);
-    ASSERT_TRUE(q.executeStep()) << "submission " << id << " was lost";
-    const std::string status = q.getColumn(0).getString();
-    EXPECT_TRUE(status == "COMPLETED" || status == "FAILED") << id << " is " << status;
-    EXPECT_EQ(json::parse(q.getColumn(1).getString()).size(), 10u) << "one set of ten laps for " << id;
-  }
+  ExpectEachFinishedOnce(db, accepted, 10);
   // The leaderboard holds each racer's best completed submission, once.
   db::Statement best(db,
                          "SELECT racer_id, MIN(ranking_ms) FROM submissions WHERE status = 'COMPLETED' AND qualified = 1 GROUP BY racer_id");

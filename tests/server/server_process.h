@@ -122,7 +122,7 @@ class ServerProcess {
     ::close(out[1]);
     // Read stdout until the server says where it listens.
     std::string text;
-    const std::regex ready(R"(serving on http://127\.0\.0\.1:([0-9]+))");
+    const std::regex ready(R"(serving on http://127\.0\.0\.1:([0-9]+) )");  // the space: the whole port has arrived
     std::smatch m;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
     while (!std::regex_search(text, m, ready)) {
@@ -234,7 +234,7 @@ struct ApiClient {
   /// Registers, signs in, and (by default) accepts the racing terms.
   json SignUp(const std::string& alias, bool accept_terms = true, const std::string& password = "a long password") {
     auto r = Post("/api/v1/racers", {{"alias", alias}, {"password", password}});
-    if (!r || r->status != 201) throw std::runtime_error("register " + alias + ": " + (r ? r->body : std::string("no response")));
+    if (!r || r->status != 201) throw std::runtime_error("register " + alias + ": " + (r ? r->body : "no response (" + httplib::to_string(r.error()) + ")"));
     auto s = Post("/api/v1/sessions", {{"alias", alias}, {"password", password}});
     if (!s || s->status != 201) throw std::runtime_error("sign in " + alias);
     const json session = json::parse(s->body);

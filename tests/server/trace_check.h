@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "league_db.h"
 #include "pitwall/json_codec.h"
@@ -32,8 +33,8 @@ inline std::string Inflate(const std::string& z) {
 /// Checks every evaluated submission in a league's database; returns how many were checked.
 inline int ExpectEveryRunReplays(db::Connection& db) {
   db::Statement q(db,
-                      "SELECT s.id, s.trace, s.laps_json, s.fingerprint, r.track_json, r.laps, r.min_laps, r.lap_mode, r.reset_on_off_track, "
-                      "r.off_track_penalty_ms, r.timing_method FROM submissions s JOIN races r ON r.id = s.race_id "
+                      "SELECT s.id, s.trace, s.laps_json, s.fingerprint, r.track_json, r.rules_json FROM submissions s "
+                      "JOIN races r ON r.id = s.race_id "
                       "WHERE s.status IN ('COMPLETED', 'FAILED') AND s.trace IS NOT NULL");
   int checked = 0;
   while (q.executeStep()) {
@@ -45,13 +46,13 @@ inline int ExpectEveryRunReplays(db::Connection& db) {
       continue;
     }
     const Track track = ImportTrack(q.getColumn(4).getString(), "race.json").value();
-    RaceRules rules = DefaultRaceRules();
-    rules.laps = q.getColumn(5).getInt();
-    rules.min_laps = q.getColumn(6).getInt();
-    ParseLapMode(q.getColumn(7).getString(), rules.lap_mode);
-    rules.reset_on_off_track = q.getColumn(8).getInt() != 0;
-    rules.off_track_penalty_ms = q.getColumn(9).getInt();
-    ParseTimingMethod(q.getColumn(10).getString(), rules.timing);
+    // The race's rules as it stored them, every one (the core's codec): the run was raced under them.
+    const auto stored_rules = RulesFromJson(nlohmann::json::parse(q.getColumn(5).getString(), nullptr, false));
+    if (!stored_rules) {
+      ADD_FAILURE() << "submission " << id << ": its race's stored rules do not decode: " << stored_rules.error().message;
+      continue;
+    }
+    const RaceRules rules = stored_rules.value();
     const auto expected = LapsFromJson(nlohmann::json::parse(q.getColumn(2).getString())).value();
     // A model error ends the trace where it happened: the replay runs out of actions at that very step.
     const ReplayCheck check = VerifyReplay(track, rules, trace.value().steps, expected);
@@ -62,6 +63,20 @@ inline int ExpectEveryRunReplays(db::Connection& db) {
     ++checked;
   }
   return checked;
+}
+
+/// The league holds exactly the `accepted` submissions, each finished (COMPLETED or FAILED) once,
+/// with one set of `laps` laps: nothing lost, nothing counted twice.
+inline void ExpectEachFinishedOnce(db::Connection& db, const std::vector<int64_t>& accepted, size_t laps) {
+  EXPECT_EQ(db.queryInt("SELECT COUNT(*) FROM submissions"), static_cast<int64_t>(accepted.size()));
+  for (int64_t id : accepted) {
+    db::Statement q(db, "SELECT status, laps_json FROM submissions WHERE id = ?");
+    q.bind(1, id);
+    ASSERT_TRUE(q.executeStep()) << "submission " << id << " was lost";
+    const std::string status = q.getColumn(0).getString();
+    EXPECT_TRUE(status == "COMPLETED" || status == "FAILED") << id << " is " << status;
+    EXPECT_EQ(nlohmann::json::parse(q.getColumn(1).getString()).size(), laps) << "one set of " << laps << " laps for " << id;
+  }
 }
 
 /// The same for the database of a server started on `data_dir`.

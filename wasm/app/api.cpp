@@ -7,6 +7,7 @@
 #include "pitwall/track_io.h"
 #include "pitwall/json_codec.h"
 #include "state.h"
+#include "pitwall/league.h"
 
 namespace pw::web {
 namespace {
@@ -191,7 +192,7 @@ void PollRace(AppState& s, int64_t race_id) {
       if (!r.ok()) return;
       s.my_submissions[race_id] = r.body["submissions"];
       for (const auto& sub : r.body["submissions"])
-        if (sub["status"] == "QUEUED" || sub["status"] == "EVALUATING") s.next_poll_ms[race_id] = NowMs() + 400;  // follow it closely
+        if (SubmissionStatus st; ParseSubmissionStatus(sub.value("status", ""), st) && !IsFinal(st)) s.next_poll_ms[race_id] = NowMs() + 400;  // follow it closely
     });
 }
 

@@ -8,6 +8,7 @@
 #include "../platform/clipboard.h"
 #include "../platform/routes.h"
 #include "state.h"
+#include "pitwall/league.h"
 
 namespace pw::web {
 namespace {
@@ -91,7 +92,7 @@ void DrawOrganiser(AppState& s) {
     ImGui::TextWrapped("Anyone can see a public leaderboard, and other sites can embed it; otherwise only participants see it.");
     ImGui::PopStyleColor();
     if (ImGui::Button("Create race")) {
-      json body = {{"kind", "COMMUNITY"}, {"name", s.organiser.name}, {"description", s.organiser.description}, {"track_id", s.organiser.track},
+      json body = {{"kind", ToString(RaceKind::kCommunity)}, {"name", s.organiser.name}, {"description", s.organiser.description}, {"track_id", s.organiser.track},
                    {"timing_method", ToString(methods[s.organiser.timing])}, {"laps", s.organiser.laps}, {"min_laps", s.organiser.timing == 2 ? s.organiser.laps : s.organiser.min_laps},
                    {"closes_at", InDays(s.organiser.days)}, {"visibility", s.organiser.public_board ? "public" : "participants"}};
       if (s.organiser.max_uses > 0) body["invitation"] = {{"max_uses", s.organiser.max_uses}};

@@ -9,6 +9,7 @@
 #include "../platform/page.h"
 #include "../platform/routes.h"
 #include "state.h"
+#include "pitwall/league.h"
 
 namespace pw::web {
 namespace {
@@ -184,7 +185,7 @@ std::string UrlEncode(const std::string& text) {
 // Copy-paste snippets for other sites: the widget, the iframe, the badge.
 void EmbedSnippets(AppState& s, const json& race) {
   if (!ImGui::CollapsingHeader("Embed this leaderboard on another site")) return;
-  if (race["kind"] == "COMMUNITY" && race.value("visibility", std::string()) != "public") {
+  if (race["kind"] == ToString(RaceKind::kCommunity) && race.value("visibility", std::string()) != ToString(BoardVisibility::kPublic)) {
     ImGui::TextDisabled("This race's leaderboard is for its participants only; its organiser can make it public to embed it.");
     return;
   }
@@ -390,18 +391,20 @@ void DrawRace(AppState& s) {
         ImGui::TableNextColumn();
         ImGui::TextUnformatted(sub["model_name"].get<std::string>().c_str());
         ImGui::TableNextColumn();
-        const std::string status = sub["status"];
-        if (status == "QUEUED") ImGui::Text("queued, #%d", sub.value("queue_position", 0));
-        else if (status == "EVALUATING") {
+        const std::string status_name = sub["status"];
+        SubmissionStatus status = SubmissionStatus::kQueued;
+        const bool known = ParseSubmissionStatus(status_name, status);
+        if (known && status == SubmissionStatus::kQueued) ImGui::Text("queued, #%d", sub.value("queue_position", 0));
+        else if (known && status == SubmissionStatus::kEvaluating) {
           const json& p = sub["progress"];
           ImGui::ProgressBar(static_cast<float>(p.value("progress_pct", 0.0) / 100.0), ImVec2(s.Px(140), s.Px(0)),
                              ("lap " + std::to_string(p.value("lap", 1))).c_str());
-        } else ImGui::TextUnformatted(status.c_str());
+        } else ImGui::TextUnformatted(status_name.c_str());
         ImGui::TableNextColumn();
-        if (status == "COMPLETED") ImGui::Text("%s", Secs(sub["result"]["ranking_ms"]).c_str());
+        if (known && status == SubmissionStatus::kCompleted) ImGui::Text("%s", Secs(sub["result"]["ranking_ms"]).c_str());
         else if (sub.contains("reason")) ImGui::TextWrapped("%s", sub["reason"].get<std::string>().c_str());
         ImGui::TableNextColumn();
-        if ((status == "COMPLETED" || status == "FAILED") && sub.contains("laps") && s.race_tracks.count(rid)) {
+        if (known && (status == SubmissionStatus::kCompleted || status == SubmissionStatus::kFailed) && sub.contains("laps") && s.race_tracks.count(rid)) {
           const std::string label = "Check in browser##" + sub["id"].dump();
           if (ImGui::SmallButton(label.c_str())) {
             s.compare_submission = sub["id"];
@@ -420,7 +423,7 @@ void DrawRace(AppState& s) {
             });
           Tag(s, "race.lapscsv." + lid);
         }
-        shown.push_back({{"id", sub["id"]}, {"status", status}});
+        shown.push_back({{"id", sub["id"]}, {"status", status_name}});
       }
       ImGui::EndTable();
     }

@@ -1,6 +1,7 @@
 // Races: the open league races and my community races, with a track
 // thumbnail, dates, status and my best rank.
 #include "state.h"
+#include "pitwall/league.h"
 
 namespace pw::web {
 namespace {
@@ -44,7 +45,7 @@ void RaceTable(AppState& s, const char* id, const json& races) {
     Tag(s, "race." + race["name"].get<std::string>());
     ImGui::TextDisabled("%s, %.1f m, %s, %d laps", race["track"]["name"].get<std::string>().c_str(), race["track"]["length_m"].get<double>(),
                         TimingLabel(RulesOf(race).timing), race["laps"].get<int>());
-    if (race["kind"] == "COMMUNITY") ImGui::TextDisabled("community race%s", race.value("organiser", false) ? " (you organise it)" : "");
+    if (race["kind"] == ToString(RaceKind::kCommunity)) ImGui::TextDisabled("community race%s", race.value("organiser", false) ? " (you organise it)" : "");
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(race["status"].get<std::string>().c_str());
     if (wide) {

@@ -140,7 +140,7 @@ void AddSubmissionRoutes(Api& api) {
     return std::nullopt;
   };
 
-  api.Add("GET", "/api/v1/submissions/{submission_id}/trace", [&league, watchable](const httplib::Request& req, httplib::Response& res) {
+  api.Add("GET", "/api/v1/submissions/{submission_id}/trace", [watchable](const httplib::Request& req, httplib::Response& res) {
     const auto run = watchable(req, res);
     if (!run) return;
     res.set_header("X-Pitwall-Fingerprint", run->fingerprint);
@@ -150,7 +150,7 @@ void AddSubmissionRoutes(Api& api) {
   });
 
   // What a viewer needs to replay and verify a run: the race, the server's laps, where the trace is.
-  api.Add("GET", "/api/v1/submissions/{submission_id}/run", [&league, watchable](const httplib::Request& req, httplib::Response& res) {
+  api.Add("GET", "/api/v1/submissions/{submission_id}/run", [watchable](const httplib::Request& req, httplib::Response& res) {
     const auto run = watchable(req, res);
     if (!run) return;
     const store::SubmissionRecord& s = run->submission;
@@ -177,7 +177,7 @@ void AddSubmissionRoutes(Api& api) {
     res.set_content(SimtraceCsv(run), "text/csv; charset=utf-8");
   });
 
-  api.Add("GET", "/api/v1/submissions/{submission_id}/laps.csv", [&league, watchable](const httplib::Request& req, httplib::Response& res) {
+  api.Add("GET", "/api/v1/submissions/{submission_id}/laps.csv", [watchable](const httplib::Request& req, httplib::Response& res) {
     const auto run = watchable(req, res);
     if (!run) return;
     const int64_t id = run->submission.id;

@@ -147,6 +147,10 @@ const std::vector<const char*>& Migrations() {
       R"sql(
       ALTER TABLE submissions ADD COLUMN lease_until INTEGER;
       )sql",
+      // 7: race types: crashes into boxes and bot cars, per submission, for the leaderboards
+      R"sql(
+      ALTER TABLE submissions ADD COLUMN crash_count INTEGER NOT NULL DEFAULT 0;
+      )sql",
   };
   return m;
 }
@@ -278,6 +282,10 @@ const std::vector<const char*>& PostgresMigrations() {
         failures INTEGER NOT NULL,
         next_ms BIGINT NOT NULL,               -- no attempt before this
         updated_ms BIGINT NOT NULL);
+      )sql",
+      // 4: SQLite's 7 (crash counts)
+      R"sql(
+      ALTER TABLE submissions ADD COLUMN crash_count INTEGER NOT NULL DEFAULT 0;
       )sql",
   };
   return m;

@@ -144,6 +144,7 @@ bool Evaluator::RunOne(sandbox::WorkerSlot* slot) {
   finished.best_average_ms = score.best_average_ms;
   finished.total_ms = score.total_ms;
   finished.off_track_count = score.off_track_count;
+  finished.crash_count = score.crash_count;
   finished.complete_laps = score.complete_laps;
   finished.laps_json = LapsToJson(result.laps).dump();
   finished.trace = CompressTrace(EncodeTrace(result.trace, metadata ? metadata.value().action_space : ActionSpace{}));

@@ -42,14 +42,14 @@ std::string RaceList(League& league) {
 
 std::string Leaderboard(League& league, const RaceInfo& race) {
   std::string html = "<h1>" + Escape(race.name) + "</h1><p>" + Escape(race.description) + "</p><table><caption>Leaderboard</caption>"
-                     "<thead><tr><th>Rank</th><th>Racer</th><th>Time</th><th>Gap</th><th>Off track</th></tr></thead><tbody>";
+                     "<thead><tr><th>Rank</th><th>Racer</th><th>Time</th><th>Gap</th><th>Off track</th><th>Crashes</th></tr></thead><tbody>";
   const auto entries = store::Leaderboard(league.db(), race.id);
   for (const LeaderboardEntry& e : entries) {
     html.append("<tr><td>").append(std::to_string(e.rank)).append("</td><td>").append(Escape(e.alias)).append("</td><td>")
         .append(Secs(e.ranking_ms)).append("</td><td>").append(e.gap_ms == 0 ? "" : "+" + Secs(e.gap_ms)).append("</td><td>")
-        .append(std::to_string(e.off_track_count)).append("</td></tr>");
+        .append(std::to_string(e.off_track_count)).append("</td><td>").append(std::to_string(e.crash_count)).append("</td></tr>");
   }
-  if (entries.empty()) html += "<tr><td colspan=\"5\">No ranked runs yet.</td></tr>";
+  if (entries.empty()) html += "<tr><td colspan=\"6\">No ranked runs yet.</td></tr>";
   return html + "</tbody></table><p><a href=\"/\">All races</a></p>";
 }
 

@@ -54,7 +54,7 @@ json RaceJson(const RaceInfo& r) {
           {"name", r.name},
           {"description", r.description},
           {"kind", ToString(r.kind)},
-          {"race_type", r.race_type},
+          {"race_type", ToString(r.rules.race_type)},
           {"status", RaceStatus(r, NowMs())},
           {"track", TrackSummary(*r.track)},
           {"timing_method", ToString(r.rules.timing)},
@@ -110,6 +110,10 @@ RaceSettings ReadRaceSettings(FieldReader& f, bool community) {
   s.description = f.String("description", false, 0, 2000);
   const auto track_id = f.String("track_id", !community || !f.body.contains("track_file"), 1, 64);
   const auto race_type = f.String("race_type", false, 1, 32);
+  const auto collision_penalty = f.Integer("collision_penalty_ms", false, 0, 10000);
+  const auto course_seed = f.Integer("course_seed", false, 0, 2147483647);
+  const auto obstacle_count = f.Integer("obstacle_count", false, 1, kMaxObstacles);
+  const auto random_obstacles = f.Boolean("random_obstacles", false);
   const auto timing = f.String("timing_method", false, 1, 32);
   const auto lap_mode = f.String("lap_mode", false, 1, 32);
   const auto laps = f.Integer("laps", false, 1, 10);
@@ -128,7 +132,26 @@ RaceSettings ReadRaceSettings(FieldReader& f, bool community) {
   }
   RaceRules& rules = s.rules;
   rules = DefaultRaceRules();
-  if (race_type && *race_type != "TIME_TRIAL") f.errors.push_back({"race_type", "only TIME_TRIAL races are run so far"});
+  // The race type and what it puts on the track (docs/RACE_RULES.md); the core's ValidateRules checks ranges.
+  if (race_type && !ParseRaceType(*race_type, rules.race_type))
+    f.errors.push_back({"race_type", "must be TIME_TRIAL, OBJECT_AVOIDANCE or HEAD_TO_BOT"});
+  if (collision_penalty) rules.collision_penalty_ms = static_cast<int>(*collision_penalty);
+  // Every racer of the race meets the same course: boxes and lane changes drawn from this seed.
+  rules.course_seed = course_seed ? static_cast<uint32_t>(*course_seed) : randombytes_uniform(2147483647u);
+  if (f.body.contains("obstacles")) {
+    auto list = ObstaclesFromJson(f.body["obstacles"]);
+    if (list) rules.obstacles = std::move(list).value();
+    else f.errors.push_back({"obstacles", list.error().message});
+  }
+  // Boxes listed: they are the placement, unless the organiser says otherwise.
+  rules.random_obstacles = random_obstacles.value_or(!f.body.contains("obstacles"));
+  rules.obstacle_count = obstacle_count ? static_cast<int>(*obstacle_count)
+                                        : (rules.random_obstacles ? 3 : static_cast<int>(rules.obstacles.size()));
+  if (f.body.contains("bots")) {
+    auto list = BotsFromJson(f.body["bots"]);
+    if (list) rules.bots = std::move(list).value();
+    else f.errors.push_back({"bots", list.error().message});
+  }
   if (timing && !ParseTimingMethod(*timing, rules.timing))
     f.errors.push_back({"timing_method", "must be BEST_LAP_TIME, AVG_LAP_TIME or TOTAL_TIME"});
   if (lap_mode && !ParseLapMode(*lap_mode, rules.lap_mode)) f.errors.push_back({"lap_mode", "must be CONTINUOUS or STANDING_START"});
@@ -412,10 +435,11 @@ void AddRaceRoutes(Api& api) {
     if (!LeaderboardVisible(api, league, race, req)) return Problem(res, 404, "not-found", "No such race", "there is no race " + req.matches[1].str());
     if (League::BoardIsPublic(*race)) PublicCors(res);
     const auto board = Board(league, *cache, race->id, race->revision);
-    std::string csv = "rank,alias,ranking_ms,best_lap_ms,average_lap_ms,total_ms,off_track_count,submissions,gap_ms,submitted_at,submission_id\n";
+    std::string csv =
+        "rank,alias,ranking_ms,best_lap_ms,average_lap_ms,total_ms,off_track_count,crash_count,submissions,gap_ms,submitted_at,submission_id\n";
     for (const json& e : *board) {
       csv += std::to_string(e["rank"].get<int>()) + "," + CsvField(e["alias"]) + "," + e["ranking_ms"].dump() + "," + e["best_lap_ms"].dump() + "," +
-             e["average_lap_ms"].dump() + "," + e["total_ms"].dump() + "," + e["off_track_count"].dump() + "," + e["submissions"].dump() + "," +
+             e["average_lap_ms"].dump() + "," + e["total_ms"].dump() + "," + e["off_track_count"].dump() + "," + e["crash_count"].dump() + "," + e["submissions"].dump() + "," +
              e["gap_ms"].dump() + "," + e["submitted_at"].get<std::string>() + "," + e["submission_id"].dump() + "\n";
     }
     res.set_header("Content-Disposition", "attachment; filename=\"race-" + std::to_string(race->id) + "-leaderboard.csv\"");

@@ -30,7 +30,7 @@ json SubmissionJson(const store::SubmissionRecord& r, League& league, std::optio
   if (r.status == SubmissionStatus::kCompleted || r.status == SubmissionStatus::kFailed) {
     j["result"] = {{"qualified", r.qualified}, {"ranking_ms", r.ranking_ms}, {"best_lap_ms", r.best_lap_ms},
                    {"average_lap_ms", r.best_average_ms}, {"total_ms", r.total_ms}, {"off_track_count", r.off_track_count},
-                   {"complete_laps", r.complete_laps}};
+                   {"crash_count", r.crash_count}, {"complete_laps", r.complete_laps}};
     j["laps"] = json::parse(r.laps_json.empty() ? std::string("[]") : r.laps_json, nullptr, false);
   }
   return j;
@@ -181,13 +181,13 @@ void AddSubmissionRoutes(Api& api) {
     const auto run = watchable(req, res);
     if (!run) return;
     const int64_t id = run->submission.id;
-    std::string csv = "lap,time_ms,time_s,status,off_track_count,resets,progress_pct\n";
+    std::string csv = "lap,time_ms,time_s,status,off_track_count,crash_count,resets,progress_pct\n";
     for (const auto& lap : json::parse(run->submission.laps_json, nullptr, false)) {
       char line[160];
       const int64_t ms = lap["time_ms"];
-      std::snprintf(line, sizeof line, "%d,%lld,%lld.%03lld,%s,%d,%d,%.1f\n", lap["lap"].get<int>(), static_cast<long long>(ms),
+      std::snprintf(line, sizeof line, "%d,%lld,%lld.%03lld,%s,%d,%d,%d,%.1f\n", lap["lap"].get<int>(), static_cast<long long>(ms),
                     static_cast<long long>(ms / 1000), static_cast<long long>(ms % 1000), lap["status"].get<std::string>().c_str(),
-                    lap["off_track_count"].get<int>(), lap["resets"].get<int>(), lap["progress_pct"].get<double>());
+                    lap["off_track_count"].get<int>(), lap.value("crash_count", 0), lap["resets"].get<int>(), lap["progress_pct"].get<double>());
       csv += line;
     }
     res.set_header("Content-Disposition", "attachment; filename=\"submission-" + std::to_string(id) + "-laps.csv\"");

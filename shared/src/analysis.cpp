@@ -20,6 +20,7 @@ const char* ToString(StepStatus status) {
     case StepStatus::kPause: return "pause";
     case StepStatus::kTimeUp: return "time_up";
     case StepStatus::kModelError: return "model_error";
+    case StepStatus::kCrashed: return "crashed";
   }
   return "?";
 }
@@ -48,6 +49,7 @@ StepStatus StatusOfLapEnd(LapStatus s) {
     case LapStatus::kImmobilised: return StepStatus::kImmobilised;
     case LapStatus::kTimeUp: return StepStatus::kTimeUp;
     case LapStatus::kModelError: return StepStatus::kModelError;
+    case LapStatus::kCrashed: return StepStatus::kCrashed;
   }
   return StepStatus::kInProgress;
 }
@@ -122,6 +124,7 @@ RunAnalysis AnalyseRun(const Track& track, const RaceRules& rules, const std::ve
       r.closest_waypoint = params.closest_waypoints[0];
       pause_s = 0;
       r.status = e.lap_complete ? StepStatus::kLapComplete
+                 : e.crashed    ? StepStatus::kCrashed
                  : e.off_track  ? StepStatus::kOffTrack
                  : e.reversed   ? StepStatus::kReversed
                  : e.immobilised ? StepStatus::kImmobilised
@@ -284,7 +287,9 @@ RunFigures SummariseRun(const RunAnalysis& run, int bins, int action_count) {
   f.speed_mps = {0.0, std::ceil(fastest * 2.0) / 2.0, std::vector<int>(static_cast<size_t>(bins))};
   f.action_counts.assign(static_cast<size_t>(std::max(0, top_action + 1)), 0);
   for (const RunStep& r : run.steps) {
-    if (r.status == StepStatus::kOffTrack || r.status == StepStatus::kReversed || r.status == StepStatus::kImmobilised) f.off_track.push_back(&r);
+    if (r.status == StepStatus::kOffTrack || r.status == StepStatus::kReversed || r.status == StepStatus::kImmobilised ||
+        r.status == StepStatus::kCrashed)
+      f.off_track.push_back(&r);
     if (r.held || r.status == StepStatus::kPrepare) continue;
     Count(f.steering_deg, r.steering_deg);
     Count(f.speed_mps, r.speed_mps);

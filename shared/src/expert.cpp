@@ -102,7 +102,75 @@ RacingLine PlanRacingLine(const Track& track, const CarParams& car, const Expert
 }
 
 ExpertDriver::ExpertDriver(const Track& track, const CarParams& car, const ExpertConfig& config)
-    : car_(car), config_(config), line_(PlanRacingLine(track, car, config)) {}
+    : track_(track), car_(car), config_(config), line_(PlanRacingLine(track, car, config)) {}
+
+bool ExpertDriver::Avoid(const Observation& obs, double target_s, double& offset, double& speed_cap) {
+  const double length = track_.length_m();
+  const double car_s = obs.position.s_m;
+  auto ahead_of_car = [&](double s) {  // signed distance along the centre line, wrapped on loops
+    double d = s - car_s;
+    if (track_.closed()) {
+      if (d > 0.5 * length) d -= length;
+      if (d < -0.5 * length) d += length;
+    }
+    return d;
+  };
+  auto line_offset = [&](double s) {
+    const int count = static_cast<int>(line_.offset_m.size());
+    int k = static_cast<int>(std::round(track_.WrapS(s) / line_.spacing_m));
+    k = line_.closed ? k % count : std::clamp(k, 0, count - 1);
+    return line_.offset_m[static_cast<size_t>(k)];
+  };
+  const double tail = car_.tracked_point_m + car_.rear_overhang_m;  // tracked point to the car's rear
+  const double horizon = 1.2 + 0.6 * obs.car.speed_mps;
+  const double half_car = 0.5 * car_.width_m;
+  const CourseObject* active = nullptr;
+  double active_ahead = 0.0, lo = 0.0, hi = 0.0;
+  for (const CourseObject& o : obs.objects) {
+    const double ahead = ahead_of_car(o.s_m);
+    if (ahead < -(o.footprint.half_length + tail + 0.08) || ahead > horizon) continue;
+    // The offsets at which the car's centre would touch it (plus the margin).
+    const double reach = o.footprint.half_width + half_car + config_.avoid_margin_m;
+    // A bot changing lanes takes the road between its lanes.
+    const double lane_offset = o.lane == Lane::kLeft ? 0.5 * track_.LeftWidthAt(o.s_m) : -0.5 * track_.RightWidthAt(o.s_m);
+    const double o_lo = std::min(o.offset_m, lane_offset) - reach, o_hi = std::max(o.offset_m, lane_offset) + reach;
+    // In the way: the one being passed, or the car is beside it, or the line runs through it anywhere
+    // the car will be beside it (a moving bot is passed further on: it keeps going meanwhile).
+    const int key = static_cast<int>(o.kind) * 100 + o.index;
+    bool blocks = key == avoiding_ || (obs.position.offset_m > o_lo && obs.position.offset_m < o_hi);
+    const double closing = std::max(config_.avoid_speed_mps - o.speed_mps, 0.3);
+    const double beside = std::min(4.0, o.footprint.half_length + 0.3 + o.speed_mps / closing * (std::max(ahead, 0.0) + car_.length_m));
+    for (double along = -car_.length_m; along <= beside && !blocks; along += 0.1) {
+      const double planned = line_offset(o.s_m + along);
+      blocks = planned > o_lo && planned < o_hi;
+    }
+    if (!blocks) continue;
+    if (active == nullptr || ahead < active_ahead) active = &o, active_ahead = ahead, lo = o_lo, hi = o_hi;
+  }
+  if (active == nullptr) {
+    avoiding_ = -1;
+    return false;
+  }
+  const int key = static_cast<int>(active->kind) * 100 + active->index;
+  const double left_limit = track_.LeftWidthAt(active->s_m) - 0.06, right_limit = -(track_.RightWidthAt(active->s_m) - 0.06);
+  if (avoiding_ != key) {  // choose a side once per object: the one with more room
+    avoiding_ = key;
+    avoid_side_ = (left_limit - hi) >= (lo - right_limit) ? 1.0 : -1.0;
+  }
+  // Aim for the middle of the free side (pure pursuit cuts corners: the edge of the blocked band is
+  // too close), or the racing line when it already runs there with room to spare.
+  const double free_near = avoid_side_ > 0.0 ? std::min(hi, left_limit) : std::max(lo, right_limit);
+  const double free_far = avoid_side_ > 0.0 ? left_limit : right_limit;
+  offset = 0.5 * (free_near + free_far);
+  const double planned = line_offset(target_s);
+  const double spare = 0.5 * config_.avoid_margin_m;
+  if (avoid_side_ > 0.0 ? (planned > free_near + spare && planned < free_far) : (planned < free_near - spare && planned > free_far))
+    offset = planned;
+  speed_cap = config_.avoid_speed_mps;
+  // Nothing to gain from catching a bot that stays in the way: no room beside it.
+  if (avoid_side_ > 0.0 ? hi > left_limit : lo < right_limit) speed_cap = std::max(car_.min_speed_mps, active->speed_mps * 0.9);
+  return true;
+}
 
 int ExpertDriver::Nearest(Vec2 p) {
   const int count = static_cast<int>(line_.points.size());
@@ -140,7 +208,15 @@ Decision ExpertDriver::Decide(const Observation& obs) {
   const int ahead = std::max(1, static_cast<int>(std::round(lookahead / line_.spacing_m)));
   int target = near + ahead;
   target = line_.closed ? target % count : std::min(target, count - 1);
-  const Vec2 to = line_.points[static_cast<size_t>(target)] - c.position;
+  Vec2 aim = line_.points[static_cast<size_t>(target)];
+  double avoid_offset = 0.0, speed_cap = car_.max_speed_mps;
+  bool avoiding = false;
+  if (!obs.objects.empty()) {
+    const double target_s = track_.WrapS(obs.position.s_m + lookahead);
+    avoiding = Avoid(obs, target_s, avoid_offset, speed_cap);
+    if (avoiding) aim = track_.CenterAt(target_s) + LeftNormal(track_.TangentAt(target_s)) * avoid_offset;
+  }
+  const Vec2 to = aim - c.position;
   const double alpha = dmath::WrapAngle(dmath::Heading(to) - c.heading_rad);
   const double ld = std::max(Length(to), 1e-3);
   const double steer = dmath::Atan2(2.0 * car_.wheelbase_m * dmath::Sin(alpha), ld);
@@ -161,6 +237,7 @@ Decision ExpertDriver::Decide(const Observation& obs) {
     }
     d.action.speed_mps = v;
   }
+  if (avoiding) d.action.speed_mps = std::min(d.action.speed_mps, speed_cap);
   return d;
 }
 

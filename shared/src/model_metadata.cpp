@@ -47,13 +47,36 @@ void CheckSpeed(double v, const std::string& field, Problems& p) {
 
 }  // namespace
 
-const char* ToString(SensorKind kind) { return kind == SensorKind::kTrackRays ? "TRACK_RAYS" : "STATE"; }
+const char* ToString(SensorKind kind) {
+  switch (kind) {
+    case SensorKind::kTrackRays: return "TRACK_RAYS";
+    case SensorKind::kState: return "STATE";
+    case SensorKind::kLidar: return "LIDAR";
+    case SensorKind::kSectorLidar: return "SECTOR_LIDAR";
+  }
+  return "?";
+}
+
+bool ParseSensorKind(const std::string& text, SensorKind& out) {
+  for (SensorKind k : {SensorKind::kTrackRays, SensorKind::kState, SensorKind::kLidar, SensorKind::kSectorLidar})
+    if (text == ToString(k)) return out = k, true;
+  return false;
+}
+
+bool SensorsSuit(const std::vector<SensorKind>& sensors, RaceType type) {
+  if (type == RaceType::kTimeTrial) return true;
+  for (SensorKind s : sensors)
+    if (s == SensorKind::kLidar || s == SensorKind::kSectorLidar) return true;
+  return false;
+}
 
 SensorConfig ModelMetadata::sensor_config() const {
   SensorConfig c;
   for (SensorKind s : sensors) {
     if (s == SensorKind::kTrackRays) c.track_rays = true;
     if (s == SensorKind::kState) c.state = true;
+    if (s == SensorKind::kLidar) c.lidar = true;
+    if (s == SensorKind::kSectorLidar) c.sector_lidar = true;
   }
   c.rays = track_rays;
   return c;
@@ -61,8 +84,14 @@ SensorConfig ModelMetadata::sensor_config() const {
 
 std::vector<ModelInput> ModelMetadata::inputs() const {
   std::vector<ModelInput> in;
-  for (SensorKind s : sensors)
-    in.push_back(s == SensorKind::kTrackRays ? ModelInput{s, kTrackRaysInput, track_rays.rays} : ModelInput{s, kStateInput, kStateSize});
+  for (SensorKind s : sensors) {
+    switch (s) {
+      case SensorKind::kTrackRays: in.push_back({s, kTrackRaysInput, track_rays.rays}); break;
+      case SensorKind::kState: in.push_back({s, kStateInput, kStateSize}); break;
+      case SensorKind::kLidar: in.push_back({s, kLidarInput, kLidarRays}); break;
+      case SensorKind::kSectorLidar: in.push_back({s, kSectorLidarInput, kLidarSectors}); break;
+    }
+  }
   return in;
 }
 
@@ -131,11 +160,9 @@ Result<ModelMetadata> ParseModelMetadata(std::string_view text) {
       const json& s = doc["sensor"][i];
       const std::string name = s.is_string() ? s.get<std::string>() : std::string();
       SensorKind kind;
-      if (name == "TRACK_RAYS") kind = SensorKind::kTrackRays;
-      else if (name == "STATE") kind = SensorKind::kState;
-      else {
+      if (!ParseSensorKind(name, kind)) {
         p.Add("sensor[" + std::to_string(i) + "]",
-              "'" + (s.is_string() ? name : s.dump()) + "' is not a sensor Pitwall simulates (TRACK_RAYS, STATE)");
+              "'" + (s.is_string() ? name : s.dump()) + "' is not a sensor Pitwall simulates (TRACK_RAYS, STATE, LIDAR, SECTOR_LIDAR)");
         continue;
       }
       for (SensorKind seen : m.sensors)
@@ -228,9 +255,11 @@ Decision DecodeModelOutput(const ActionSpace& space, const float* values, size_t
 }
 
 const float* InputValues(const Observation& obs, SensorKind sensor, size_t& count) {
-  if (sensor == SensorKind::kTrackRays) {
-    count = obs.track_rays.size();
-    return obs.track_rays.data();
+  switch (sensor) {
+    case SensorKind::kTrackRays: count = obs.track_rays.size(); return obs.track_rays.data();
+    case SensorKind::kLidar: count = obs.lidar.size(); return obs.lidar.data();
+    case SensorKind::kSectorLidar: count = obs.sector_lidar.size(); return obs.sector_lidar.data();
+    case SensorKind::kState: break;
   }
   count = obs.state.size();
   return obs.state.data();

@@ -70,9 +70,10 @@ Result<DecodedTrace> DecodeTrace(std::string_view b) {
     return Error{"trace format " + std::to_string(format) + " is not supported (this Pitwall reads format " + std::to_string(kTraceFormatVersion) + ")"};
   DecodedTrace t;
   t.core_version = static_cast<unsigned char>(b[5]) | (static_cast<unsigned char>(b[6]) << 8);
-  if (t.core_version != kCoreVersion)
+  if (t.core_version < kOldestReplayableCoreVersion || t.core_version > kCoreVersion)
     return Error{"the trace was recorded by racing core version " + std::to_string(t.core_version) + "; this is version " +
-                 std::to_string(kCoreVersion) + ", so it cannot replay it exactly"};
+                 std::to_string(kCoreVersion) + " (it replays versions " + std::to_string(kOldestReplayableCoreVersion) + " to " +
+                 std::to_string(kCoreVersion) + "), so it cannot replay it exactly"};
   const int kind = static_cast<unsigned char>(b[7]);
   const size_t n = GetU32(b, 8);
   size_t at = 12;

@@ -19,6 +19,34 @@ std::vector<FieldError> ValidateRules(const RaceRules& r) {
     errors.push_back({"lap_time_limit_ms", "must be between 0 (none) and 3600000"});
   if (r.max_steps_per_episode < 1 || r.max_steps_per_episode > 100000)
     errors.push_back({"max_steps_per_episode", "must be between 1 and 100000"});
+  if (r.collision_penalty_ms < 0 || r.collision_penalty_ms > 10000)
+    errors.push_back({"collision_penalty_ms", "must be between 0 and 10000"});
+  if (r.course_seed > 2147483647u) errors.push_back({"course_seed", "must be between 0 and 2147483647"});
+  if (r.race_type == RaceType::kObjectAvoidance) {
+    if (r.obstacle_count < 1 || r.obstacle_count > kMaxObstacles)
+      errors.push_back({"obstacle_count", "must be between 1 and " + std::to_string(kMaxObstacles)});
+    else if (!r.random_obstacles && static_cast<int>(r.obstacles.size()) != r.obstacle_count)
+      errors.push_back({"obstacles", "fixed placement needs one position per box (" + std::to_string(r.obstacle_count) + "), not " +
+                                         std::to_string(r.obstacles.size())});
+    for (size_t i = 0; i < r.obstacles.size(); ++i)
+      if (!(r.obstacles[i].progress_pct >= 0.0 && r.obstacles[i].progress_pct < 100.0))
+        errors.push_back({"obstacles[" + std::to_string(i) + "].progress_pct", "must be at least 0 and below 100"});
+  } else if (!r.obstacles.empty()) {
+    errors.push_back({"obstacles", "boxes are placed only in OBJECT_AVOIDANCE races"});
+  }
+  if (r.race_type == RaceType::kHeadToBot) {
+    if (r.bots.empty() || r.bots.size() > static_cast<size_t>(kMaxBots))
+      errors.push_back({"bots", "must list between 1 and " + std::to_string(kMaxBots) + " bot cars"});
+    for (size_t i = 0; i < r.bots.size(); ++i) {
+      const BotCar& b = r.bots[i];
+      const std::string at = "bots[" + std::to_string(i) + "]";
+      if (!(b.speed_mps >= 0.2 && b.speed_mps <= 6.0)) errors.push_back({at + ".speed_mps", "must be between 0.2 and 6"});
+      if (!(b.lane_change_interval_s >= 2.0 && b.lane_change_interval_s <= 60.0))
+        errors.push_back({at + ".lane_change_interval_s", "must be between 2 and 60"});
+    }
+  } else if (!r.bots.empty()) {
+    errors.push_back({"bots", "bot cars drive only in HEAD_TO_BOT races"});
+  }
   return errors;
 }
 
@@ -36,6 +64,29 @@ const char* ToString(TimingMethod method) {
 bool ParseTimingMethod(const std::string& text, TimingMethod& out) {
   for (TimingMethod m : {TimingMethod::kBestLap, TimingMethod::kAverageLap, TimingMethod::kTotalTime})
     if (text == ToString(m)) return out = m, true;
+  return false;
+}
+
+const char* ToString(RaceType type) {
+  switch (type) {
+    case RaceType::kTimeTrial: return "TIME_TRIAL";
+    case RaceType::kObjectAvoidance: return "OBJECT_AVOIDANCE";
+    case RaceType::kHeadToBot: return "HEAD_TO_BOT";
+  }
+  return "?";
+}
+
+const char* ToString(Lane lane) { return lane == Lane::kLeft ? "LEFT" : "RIGHT"; }
+
+bool ParseRaceType(const std::string& text, RaceType& out) {
+  for (RaceType t : {RaceType::kTimeTrial, RaceType::kObjectAvoidance, RaceType::kHeadToBot})
+    if (text == ToString(t)) return out = t, true;
+  return false;
+}
+
+bool ParseLane(const std::string& text, Lane& out) {
+  for (Lane l : {Lane::kLeft, Lane::kRight})
+    if (text == ToString(l)) return out = l, true;
   return false;
 }
 

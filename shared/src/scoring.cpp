@@ -13,6 +13,7 @@ Score ScoreLaps(const std::vector<LapResult>& laps, const RaceRules& rules) {
     const LapResult& lap = laps[i];
     s.total_ms += lap.time_ms;
     s.off_track_count += lap.off_track_count;
+    s.crash_count += lap.crash_count;
     s.resets += lap.resets;
     if (lap.status != LapStatus::kComplete) {
       streak = 0;

@@ -1,5 +1,7 @@
 #include "pitwall/sensors.h"
 
+#include <algorithm>
+
 namespace pw {
 
 SensorSuite::SensorSuite(const Track& track, const CarModel& car, const SensorConfig& config)
@@ -9,6 +11,7 @@ SensorSuite::SensorSuite(const Track& track, const CarModel& car, const SensorCo
     const double a = n == 1 ? 0.0 : -0.5 * config_.rays.fov_deg + k * config_.rays.fov_deg / (n - 1);
     ray_angles_rad_.push_back(DegToRad(a));
   }
+  for (int k = 0; k < kLidarRays; ++k) lidar_angles_rad_.push_back(DegToRad(-0.5 * kLidarFovDeg + k * kLidarFovDeg / (kLidarRays - 1)));
 }
 
 void SensorSuite::Fill(Observation& obs) const {
@@ -19,6 +22,33 @@ void SensorSuite::Fill(Observation& obs) const {
       for (size_t k = 0; k < ray_angles_rad_.size(); ++k) {
         const Vec2 dir = dmath::Direction(obs.car.heading_rad + ray_angles_rad_[k]);
         obs.track_rays[k] = static_cast<float>(track_.RayToEdge(tp, dir, config_.rays.range_m));
+      }
+    }
+  }
+  if (config_.lidar || config_.sector_lidar) {
+    obs.lidar.assign(lidar_angles_rad_.size(), static_cast<float>(kLidarMaxM));
+    const Footprint body = CarFootprint(car_.params(), obs.car);
+    std::array<Vec2, kLidarRays> dirs;
+    bool aimed = false;  // the rays' directions, worked out when something is in range
+    for (const CourseObject& o : obs.objects) {
+      const Vec2 d = o.footprint.center - body.center;
+      const double reach = kLidarMaxM + o.footprint.half_length + o.footprint.half_width;
+      if (Dot(d, d) > reach * reach) continue;  // out of range whichever way it faces
+      if (!aimed) {
+        for (size_t k = 0; k < dirs.size(); ++k) dirs[k] = dmath::Direction(obs.car.heading_rad + lidar_angles_rad_[k]);
+        aimed = true;
+      }
+      for (size_t k = 0; k < dirs.size(); ++k) {
+        const double hit = std::max(kLidarMinM, RayToFootprint(body.center, dirs[k], o.footprint, kLidarMaxM));
+        obs.lidar[k] = std::min(obs.lidar[k], static_cast<float>(hit));
+      }
+    }
+    if (config_.sector_lidar) {
+      const size_t per = static_cast<size_t>(kLidarRays / kLidarSectors);
+      for (size_t sector = 0; sector < static_cast<size_t>(kLidarSectors); ++sector) {
+        bool near = false;
+        for (size_t k = sector * per; k < (sector + 1) * per; ++k) near = near || obs.lidar[k] < kSectorThresholdM;
+        obs.sector_lidar[sector] = near ? 1.0f : 0.0f;
       }
     }
   }

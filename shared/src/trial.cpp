@@ -21,13 +21,14 @@ const char* ToString(LapStatus status) {
     case LapStatus::kImmobilised: return "immobilised";
     case LapStatus::kTimeUp: return "time up";
     case LapStatus::kModelError: return "model error";
+    case LapStatus::kCrashed: return "crashed";
   }
   return "?";
 }
 
 bool ParseLapStatus(const std::string& text, LapStatus& out) {
   for (LapStatus s : {LapStatus::kComplete, LapStatus::kOffTrack, LapStatus::kReversed, LapStatus::kImmobilised, LapStatus::kTimeUp,
-                      LapStatus::kModelError})
+                      LapStatus::kModelError, LapStatus::kCrashed})
     if (text == ToString(s)) return out = s, true;
   return false;
 }
@@ -49,7 +50,12 @@ Decision ReplayPolicy::Decide(const Observation&) {
 }
 
 Trial::Trial(const Track& track, const RaceRules& rules, const TrialConfig& config)
-    : track_(track), rules_(rules), config_(config), model_(config.car), sensors_(track_, model_, config_.sensors) {
+    : track_(track),
+      rules_(rules),
+      config_(config),
+      model_(config.car),
+      sensors_(track_, model_, config_.sensors),
+      course_(track_, rules_, config.car, track.closed() ? config.start_s_m : 0.0) {
   result_.fingerprint = kFnvOffset;
   // An open segment cannot be lapped continuously: every lap starts from the start line.
   if (!track_.closed()) rules_.lap_mode = LapMode::kStandingStart;
@@ -75,7 +81,7 @@ void Trial::StartEpisode() {
   travelled_m_ = 0.0;
   lap_start_ms_ = 0;
   hold_steps_ = reversed_steps_ = still_steps_ = 0;
-  lap_off_track_ = lap_resets_ = 0;
+  lap_off_track_ = lap_resets_ = lap_crashes_ = 0;
   Observe();
 }
 
@@ -95,6 +101,7 @@ void Trial::Observe() {
   obs_.time_s = static_cast<double>(time_ms()) / 1000.0;
   obs_.car = car_;
   obs_.position = track_.Locate(model_.TrackedPoint(car_));
+  if (!course_.empty()) course_.At(EpisodeSeconds(static_cast<double>(episode_steps_)), obs_.objects);
   sensors_.Fill(obs_);
 }
 
@@ -113,10 +120,12 @@ void Trial::FinishLap(LapStatus status, int64_t lap_time_ms, double progress_pct
   lap.off_track_count = lap_off_track_;
   lap.resets = lap_resets_;
   lap.progress_pct = progress_pct;
+  lap.crash_count = lap_crashes_;
   result_.laps.push_back(lap);
   const int64_t record[5] = {lap.lap, lap.time_ms, static_cast<int64_t>(status), lap.off_track_count, lap.resets};
   Hash(record, sizeof record);
-  lap_off_track_ = lap_resets_ = 0;
+  if (!course_.empty()) Hash(&lap.crash_count, sizeof lap.crash_count);  // time trials hash as in core version 1
+  lap_off_track_ = lap_resets_ = lap_crashes_ = 0;
 
   const bool trial_time_up = rules_.trial_time_limit_ms > 0 && time_ms() >= rules_.trial_time_limit_ms;
   const bool last_lap = static_cast<int>(result_.laps.size()) >= rules_.laps;
@@ -153,12 +162,59 @@ void Trial::ResetToPreviousProgress() {
   offset_m_ = pos.offset_m;
 }
 
-void Trial::HandleEvent(LapStatus event, int penalty_ms) {
+std::vector<CourseObject> Trial::objects() const {
+  std::vector<CourseObject> now;
+  if (!course_.empty()) course_.At(EpisodeSeconds(static_cast<double>(episode_steps_)), now);
+  return now;
+}
+
+void Trial::ResetBehind(const CourseObject& hit) {
+  // Back on the lane the car was nearer (as after going off track), far enough
+  // behind what it hit that it can steer round it; and behind anything else
+  // that would stand where it is put.
+  const CarParams& p = model_.params();
+  const double front = p.length_m - p.rear_overhang_m - p.tracked_point_m;  // tracked point to the car's nose
+  const double side = offset_m_ >= 0.0 ? 1.0 : -1.0;
+  course_.At(EpisodeSeconds(static_cast<double>(episode_steps_)), objects_);
+  double behind_s = hit.s_m - hit.footprint.half_length - front - kCrashResetGapM;
+  for (int attempt = 0; attempt < 2 * (kMaxObstacles + kMaxBots); ++attempt) {
+    const double s = track_.WrapS(behind_s);
+    const double half = side > 0.0 ? track_.LeftWidthAt(s) : track_.RightWidthAt(s);
+    const Vec2 tangent = track_.TangentAt(s);
+    const Vec2 tp = track_.CenterAt(s) + LeftNormal(tangent) * (side * 0.5 * half);
+    car_ = CarState{};
+    car_.heading_rad = dmath::Heading(tangent);
+    car_.position = tp - dmath::Direction(car_.heading_rad) * p.tracked_point_m;
+    const Footprint body = CarFootprint(p, car_);
+    const CourseObject* in_the_way = nullptr;
+    for (const CourseObject& o : objects_)
+      if (Overlaps(body, o.footprint)) in_the_way = &o;
+    if (in_the_way == nullptr) break;
+    behind_s = in_the_way->s_m - in_the_way->footprint.half_length - front - kCrashResetGapM;
+    double back = behind_s - s;  // always further back than the last try
+    if (track_.closed() && back > 0.5 * track_.length_m()) back -= track_.length_m();
+    if (track_.closed() && back < -0.5 * track_.length_m()) back += track_.length_m();
+    behind_s = s + std::min(back, -0.1);
+  }
+  const TrackPosition pos = track_.Locate(model_.TrackedPoint(car_));
+  double delta = pos.s_m - s_m_;
+  if (track_.closed()) {
+    if (delta > 0.5 * track_.length_m()) delta -= track_.length_m();
+    if (delta < -0.5 * track_.length_m()) delta += track_.length_m();
+  }
+  travelled_m_ += delta;
+  s_m_ = pos.s_m;
+  offset_m_ = pos.offset_m;
+}
+
+void Trial::HandleEvent(LapStatus event, int penalty_ms, const CourseObject* hit) {
   if (event == LapStatus::kOffTrack) ++lap_off_track_;
+  if (event == LapStatus::kCrashed) ++lap_crashes_;
   reversed_steps_ = still_steps_ = 0;
   if (rules_.reset_on_off_track) {
     ++lap_resets_;
-    ResetToPreviousProgress();
+    if (hit != nullptr) ResetBehind(*hit);
+    else ResetToPreviousProgress();
     hold_steps_ = static_cast<int>((static_cast<int64_t>(penalty_ms) * kControlHz + 999) / 1000);
     return;
   }
@@ -199,7 +255,18 @@ void Trial::Advance(const Decision* decision) {
     prev_travelled_m_ = travelled_m_;
     const Vec2 prev_position = car_.position;
     const double dt = 1.0 / (kControlHz * kPhysicsSubsteps);
-    for (int i = 0; i < kPhysicsSubsteps; ++i) model_.Step(car_, DegToRad(steer), speed, dt);
+    // With boxes or bots on the track, a crash is looked for after every physics step (0.07 m at
+    // full speed, so the car cannot pass through a box); the car stops where it touched.
+    int crashed_into = -1;
+    for (int i = 0; i < kPhysicsSubsteps && crashed_into < 0; ++i) {
+      model_.Step(car_, DegToRad(steer), speed, dt);
+      if (course_.empty()) continue;
+      course_.At(EpisodeSeconds(static_cast<double>(episode_steps_) + (i + 1.0) / kPhysicsSubsteps), objects_);
+      const Footprint body = CarFootprint(p, car_);
+      for (size_t k = 0; k < objects_.size() && crashed_into < 0; ++k)
+        if (Overlaps(body, objects_[k].footprint)) crashed_into = static_cast<int>(k);
+    }
+    const CourseObject hit = crashed_into >= 0 ? objects_[static_cast<size_t>(crashed_into)] : CourseObject{};
     ++episode_steps_;
 
     const TrackPosition pos = track_.Locate(model_.TrackedPoint(car_));
@@ -223,6 +290,8 @@ void Trial::Advance(const Decision* decision) {
     last_step_.car = car_;
     last_step_.all_wheels_on_track = all_on;
     last_step_.off_track = !any_on;
+    last_step_.crashed = crashed_into >= 0;
+    last_step_.crashed_into = crashed_into;
     last_step_.lap_progress_pct = lap_progress_pct();
 
     // The finish line: interpolate the crossing inside the step.
@@ -247,7 +316,8 @@ void Trial::Advance(const Decision* decision) {
     still_steps_ = Distance(car_.position, prev_position) <= kImmobilisedM ? still_steps_ + 1 : 0;
     last_step_.reversed = any_on && reversed_steps_ >= kEventSteps;
     last_step_.immobilised = any_on && !last_step_.reversed && still_steps_ >= kEventSteps;
-    if (!any_on) HandleEvent(LapStatus::kOffTrack, rules_.off_track_penalty_ms);
+    if (crashed_into >= 0) HandleEvent(LapStatus::kCrashed, rules_.collision_penalty_ms, &hit);
+    else if (!any_on) HandleEvent(LapStatus::kOffTrack, rules_.off_track_penalty_ms);
     else if (reversed_steps_ >= kEventSteps) HandleEvent(LapStatus::kReversed, rules_.off_track_penalty_ms);
     else if (still_steps_ >= kEventSteps) HandleEvent(LapStatus::kImmobilised, rules_.immobilised_penalty_ms);
     if (finished_) return;

@@ -29,6 +29,11 @@ class Recorder : public Policy {
     hash.Add(obs.track_rays.data(), obs.track_rays.size() * sizeof(float));
     hash.Add(obs.state.data(), obs.state.size() * sizeof(float));
     hash.Add(obs.time_s);
+    if (!obs.lidar.empty()) {  // race types only, so time trials hash as before
+      hash.Add(obs.lidar.data(), obs.lidar.size() * sizeof(float));
+      hash.Add(obs.sector_lidar.data(), obs.sector_lidar.size() * sizeof(float));
+      for (const CourseObject& o : obs.objects) hash.Add(o.footprint.center.x), hash.Add(o.footprint.center.y), hash.Add(o.footprint.heading_rad);
+    }
     Decision d = inner_.Decide(obs);
     if (spoil_ && ++count_ % 97 > 90) d.action.steering_deg = 30.0, d.action.speed_mps = 4.0;
     return d;
@@ -66,6 +71,34 @@ std::vector<GoldenRun> RunGoldenTrials() {
       run.steps = r.steps;
       runs.push_back(run);
     }
+    // The race types: random boxes from a seed, and bots changing lanes; the LIDAR in the
+    // observations; every 97th action spoiled so crashes and their resets are in the runs.
+    for (int variant = 0; variant < 2; ++variant) {
+      RaceRules rules = DefaultRaceRules();
+      rules.course_seed = 7;
+      if (variant == 0) {
+        rules.race_type = RaceType::kObjectAvoidance;
+        rules.obstacle_count = 6;
+      } else {
+        rules.race_type = RaceType::kHeadToBot;
+        for (int i = 0; i < 4; ++i) rules.bots.push_back({0.6 + 0.5 * i, i % 2 ? Lane::kLeft : Lane::kRight, i != 0, 3.0 + i});
+      }
+      TrialConfig config;
+      config.sensors.lidar = true;
+      config.sensors.sector_lidar = true;
+      config.sensors.state = true;
+      ExpertDriver expert(track, config.car);
+      Recorder recorder(expert, true);
+      const TrialResult r = RunTrial(track, rules, recorder, config);
+      GoldenRun run;
+      run.name = id + (variant == 0 ? "/object-avoidance-spoiled" : "/head-to-bot-spoiled");
+      run.fingerprint = r.fingerprint;
+      run.observation_hash = recorder.hash.h;
+      run.complete_laps = r.complete_laps();
+      for (const LapResult& lap : r.laps) run.total_ms += lap.time_ms, run.crashes += lap.crash_count;
+      run.steps = r.steps;
+      runs.push_back(run);
+    }
   }
   return runs;
 }
@@ -84,10 +117,10 @@ uint64_t MathFingerprint() {
 
 std::string Format(const GoldenRun& run) {
   char line[256];
-  std::snprintf(line, sizeof line, "%s fingerprint=%016llx observations=%016llx laps=%d total_ms=%lld steps=%lld",
+  std::snprintf(line, sizeof line, "%s fingerprint=%016llx observations=%016llx laps=%d total_ms=%lld steps=%lld crashes=%d",
                 run.name.c_str(), static_cast<unsigned long long>(run.fingerprint),
                 static_cast<unsigned long long>(run.observation_hash), run.complete_laps,
-                static_cast<long long>(run.total_ms), static_cast<long long>(run.steps));
+                static_cast<long long>(run.total_ms), static_cast<long long>(run.steps), run.crashes);
   return line;
 }
 

@@ -16,6 +16,7 @@ struct GoldenRun {
   int complete_laps = 0;
   int64_t total_ms = 0;
   int64_t steps = 0;
+  int crashes = 0;
 };
 
 std::vector<GoldenRun> RunGoldenTrials();

@@ -298,8 +298,8 @@ class BadInput(unittest.TestCase):
             pitwall.RaceEnv(track="nowhere")
         with self.assertRaisesRegex(ValueError, r"action_space\[0\]\.steering_angle: 45"):
             pitwall.RaceEnv(action_space=[{"steering_angle": 45, "speed": 1}])
-        with self.assertRaisesRegex(ValueError, "LIDAR"):
-            pitwall.RaceEnv(sensors=("LIDAR",))
+        with self.assertRaisesRegex(ValueError, "FRONT_FACING_CAMERA"):
+            pitwall.RaceEnv(sensors=("FRONT_FACING_CAMERA",))
         with self.assertRaisesRegex(ValueError, "no built-in reward 'fast'"):
             pitwall.RaceEnv(reward_function="fast")
         with self.assertRaisesRegex(ValueError, "direction"):

@@ -194,7 +194,7 @@ TEST_F(League, RaceCreationRulesAndFieldErrors) {
   racer.SignUp("not-an-admin");
   EXPECT_EQ(racer.Post("/api/v1/races", {{"name", "Mine"}, {"track_id", "pitwall_park"}, {"closes_at", InHours(1)}})->status, 403);
   auto r = admin_->Post("/api/v1/races", {{"name", ""}, {"track_id", "monza"}, {"laps", 0}, {"min_laps", 11}, {"timing_method", "FASTEST"},
-                                          {"off_track_penalty_ms", 20000}, {"opens_at", "yesterday"}, {"race_type", "HEAD_TO_BOT"}});
+                                          {"off_track_penalty_ms", 20000}, {"opens_at", "yesterday"}, {"race_type", "DRAG_RACE"}});
   ASSERT_EQ(r->status, 422);
   std::set<std::string> fields;
   const json problem = json::parse(r->body);
@@ -314,14 +314,16 @@ TEST(RaceRules, EveryRuleIsStoredAndOldRacesGetTheirsWhenMigrated) {
   ApiClient admin(server);
   admin.SignUpAdmin("clerk");
   auto created = admin.Post("/api/v1/races", {{"name", "Rules"}, {"track_id", "pitwall_park"}, {"closes_at", "2099-01-01T00:00:00Z"},
-                                              {"laps", 4}, {"min_laps", 2}, {"timing_method", "AVG_LAP_TIME"}, {"off_track_penalty_ms", 1500}});
+                                              {"laps", 4}, {"min_laps", 2}, {"timing_method", "AVG_LAP_TIME"}, {"off_track_penalty_ms", 1500},
+                                              // the default seed: a race from before race types gets it (a time trial uses none)
+                                              {"course_seed", 1}});
   ASSERT_EQ(created->status, 201) << created->body;
   const int64_t id = Body(created)["id"];
   const std::string path = "/api/v1/races/" + std::to_string(id);
   const json rules = Body(admin.Get(path))["rules"];
   EXPECT_EQ(rules["laps"], 4);
   EXPECT_EQ(rules["timing_method"], "AVG_LAP_TIME");
-  EXPECT_EQ(rules.size(), 10u) << rules.dump();
+  EXPECT_EQ(rules.size(), 13u) << rules.dump();  // a time trial names no boxes or bots
   const auto stored = [&] {
     auto league_db = OpenLeagueDb(server.data_dir());
     db::Connection& db = *league_db;
@@ -363,10 +365,11 @@ TEST(RaceRules, EveryRuleIsStoredAndOldRacesGetTheirsWhenMigrated) {
     db::Connection& db = *league_db;
     db.exec("ALTER TABLE races DROP COLUMN rules_json");
     db.exec("ALTER TABLE submissions DROP COLUMN lease_until");  // migration 6's
+    db.exec("ALTER TABLE submissions DROP COLUMN crash_count");  // migration 7's
     db.exec("PRAGMA user_version = 4");
   }
   server.Start();
-  EXPECT_NE(server.startup_output().find("(schema 6)"), std::string::npos) << server.startup_output();
+  EXPECT_NE(server.startup_output().find("(schema 7)"), std::string::npos) << server.startup_output();
   EXPECT_EQ(get_rules(), rules);
   EXPECT_EQ(stored(), rules);
 }
@@ -461,7 +464,7 @@ TEST(Replays, TracesComeOverHttpAndVerifyAndCsvDownloads) {
   // CSV downloads, with names a spreadsheet must not run.
   auto laps_csv = racer.Get("/api/v1/submissions/" + sid + "/laps.csv");
   EXPECT_EQ(laps_csv->get_header_value("Content-Type"), "text/csv; charset=utf-8");
-  EXPECT_EQ(laps_csv->body.substr(0, laps_csv->body.find('\n')), "lap,time_ms,time_s,status,off_track_count,resets,progress_pct");
+  EXPECT_EQ(laps_csv->body.substr(0, laps_csv->body.find('\n')), "lap,time_ms,time_s,status,off_track_count,crash_count,resets,progress_pct");
   EXPECT_NE(laps_csv->body.find("\n1," + done["laps"][0]["time_ms"].dump() + ","), std::string::npos);
   auto board_csv = anon.Get("/api/v1/races/" + rid + "/leaderboard.csv");
   EXPECT_NE(board_csv->body.find("\n1,\"'=HYPERLINK(\"\"x\"\"),evil\"," + done["result"]["ranking_ms"].dump() + ","), std::string::npos) << board_csv->body;

@@ -23,9 +23,17 @@ TEST(Determinism, GoldenTrialsMatchTheRecordedFingerprints) {
       {"harbour_hairpin/standing-spoiled", 0x5581307bbd2ab289ull},
       {"quarry_sprint/continuous", 0x4c6868b6ac4fba3aull},
       {"quarry_sprint/standing-spoiled", 0x94d9db4812ef47a0ull},
+      // Core version 2's race types (time trials above are unchanged since version 1).
+      {"pitwall_park/object-avoidance-spoiled", 0xcd6af0be89c30174ull},
+      {"pitwall_park/head-to-bot-spoiled", 0xa02ee70e534c5cefull},
+      {"harbour_hairpin/object-avoidance-spoiled", 0x2fe77fb039de427cull},
+      {"harbour_hairpin/head-to-bot-spoiled", 0xcb47cfd6c7185cb2ull},
+      {"quarry_sprint/object-avoidance-spoiled", 0x59cb640c912ac0dfull},
+      {"quarry_sprint/head-to-bot-spoiled", 0x5728a8723cacec0aull},
   };
   const auto runs = golden::RunGoldenTrials();
   ASSERT_EQ(runs.size(), recorded.size());
+  int crashes = 0;
   for (const auto& run : runs) {
     SCOPED_TRACE(golden::Format(run));
     ASSERT_TRUE(recorded.count(run.name)) << run.name;
@@ -33,7 +41,9 @@ TEST(Determinism, GoldenTrialsMatchTheRecordedFingerprints) {
     if (run.name.find("continuous") != std::string::npos) {
       EXPECT_EQ(run.complete_laps, 3);
     }
+    if (run.name.find("spoiled") != std::string::npos && run.name.find("standing") == std::string::npos) crashes += run.crashes;
   }
+  EXPECT_GT(crashes, 0) << "the race-type runs should include crashes and their resets";
 }
 
 TEST(Determinism, RunningTwiceGivesTheSameBits) {

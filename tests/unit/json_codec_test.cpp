@@ -82,7 +82,7 @@ TEST(JsonCodec, LeaderboardEntriesRoundTripAndBadOnesAreRefused) {
   b.gap_ms = 309;
   const nlohmann::json j = {LeaderboardEntryToJson(a), LeaderboardEntryToJson(b)};
   EXPECT_EQ(j[1]["gap_ms"], 309);
-  EXPECT_EQ(j[0].size(), 11u);
+  EXPECT_EQ(j[0].size(), 12u);
   const auto back = LeaderboardEntriesFromJson(j);
   ASSERT_TRUE(back.ok()) << back.error().message;
   ASSERT_EQ(back.value().size(), 2u);

@@ -60,7 +60,7 @@ TEST(ModelMetadata, EachProblemNamesItsField) {
   EXPECT_EQ(ErrorOf(R"({"action_space_type": "continuous", "action_space": {"steering_angle": {"low": -30, "high": 30}, "speed": {"low": 0.05, "high": 4}}, "sensor": ["STATE"]})"),
             "invalid model_metadata: action_space.speed.low: 0.05 is outside 0.1..4 m/s");
   EXPECT_EQ(ErrorOf(R"({"action_space_type": "discrete", "action_space": [{"steering_angle": 0, "speed": 1}], "sensor": ["FRONT_FACING_CAMERA"]})"),
-            "invalid model_metadata: sensor[0]: 'FRONT_FACING_CAMERA' is not a sensor Pitwall simulates (TRACK_RAYS, STATE)");
+            "invalid model_metadata: sensor[0]: 'FRONT_FACING_CAMERA' is not a sensor Pitwall simulates (TRACK_RAYS, STATE, LIDAR, SECTOR_LIDAR)");
   EXPECT_EQ(ErrorOf(R"({"action_space_type": "sideways", "action_space": [], "sensor": ["STATE"]})"),
             "invalid model_metadata: action_space_type: must be \"discrete\" or \"continuous\"");
   EXPECT_EQ(ErrorOf(R"({"action_space_type": "discrete", "action_space": [{"steering_angle": 0, "speed": 1}]})"),

@@ -10,6 +10,7 @@
 #include "pitwall/scoring.h"
 #include "pitwall/track_io.h"
 #include "pitwall/trial.h"
+#include "race_types_support.h"
 
 namespace pw {
 namespace {
@@ -90,6 +91,21 @@ TEST_F(ReferenceTracks, ExpertCompletesThreeConsecutiveLapsOnEveryClosedLoop) {
     const Score s = ScoreLaps(r.laps, rules);
     EXPECT_EQ(s.longest_streak, 3);
     EXPECT_TRUE(s.qualified);
+  }
+}
+
+TEST_F(ReferenceTracks, ExpertAvoidsThreeRandomBoxesAndOvertakesThreeBotsOnEveryClosedLoop) {
+  for (const IndexRow& row : ReadIndex()) {
+    if (!row.closed) continue;
+    const Track t = ImportTrack(Slurp(kTracks / (row.id + ".npy")), row.id).value();
+    for (const RaceRules& rules : testing::CompetentExpertRaces()) {
+      SCOPED_TRACE(row.id + " " + testing::Describe(rules));
+      const testing::ExpertRun run = testing::RunExpert(t, rules);
+      std::printf("[ expert   ] %-20s %s\n", row.id.c_str(), run.summary.c_str());
+      EXPECT_EQ(run.crashes, 0);
+      EXPECT_EQ(run.off_track, 0);
+      EXPECT_EQ(run.score.longest_streak, 3);
+    }
   }
 }
 

@@ -265,13 +265,14 @@ namespace {
 
 TEST(LapStatusNames, RoundTripAndRefuseOthers) {
   for (LapStatus s : {LapStatus::kComplete, LapStatus::kOffTrack, LapStatus::kReversed, LapStatus::kImmobilised, LapStatus::kTimeUp,
-                      LapStatus::kModelError}) {
+                      LapStatus::kModelError, LapStatus::kCrashed}) {
     LapStatus back = LapStatus::kComplete;
     ASSERT_TRUE(ParseLapStatus(ToString(s), back));
     EXPECT_EQ(back, s);
   }
   LapStatus out;
-  EXPECT_FALSE(ParseLapStatus("crashed", out));
+  EXPECT_FALSE(ParseLapStatus("exploded", out));
+  EXPECT_FALSE(ParseLapStatus("Crashed", out));
 }
 
 }  // namespace

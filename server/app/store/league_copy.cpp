@@ -35,7 +35,7 @@ const std::vector<Table>& Tables() {
        {{"id", 'i'}, {"race_id", 'i'}, {"racer_id", 'i'}, {"model_id", 'i'}, {"status", 't'}, {"reason", 't'}, {"created_at", 'i'},
         {"started_at", 'i'}, {"finished_at", 'i'}, {"attempts", 'i'}, {"qualified", 'i'}, {"ranking_ms", 'i'}, {"best_lap_ms", 'i'},
         {"best_average_ms", 'i'}, {"total_ms", 'i'}, {"off_track_count", 'i'}, {"complete_laps", 'i'}, {"laps_json", 't'},
-        {"trace", 'b'}, {"fingerprint", 't'}, {"removed_at", 'i'}, {"idempotency_key", 't'}, {"lease_until", 'i'}},
+        {"trace", 'b'}, {"fingerprint", 't'}, {"removed_at", 'i'}, {"idempotency_key", 't'}, {"lease_until", 'i'}, {"crash_count", 'i'}},
        "id", true},
       {"leaderboard", {{"race_id", 'i'}, {"racer_id", 'i'}, {"submission_id", 'i'}, {"ranking_ms", 'i'}}, "race_id, racer_id"},
       {"race_participants", {{"race_id", 'i'}, {"racer_id", 'i'}, {"joined_at", 'i'}}, "race_id, racer_id"},

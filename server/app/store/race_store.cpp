@@ -19,7 +19,6 @@ std::optional<StoredRace> FindRace(db::Connection& db, int64_t race_id) {
   r.name = q.getColumn(1).getString();
   r.description = q.getColumn(2).getString();
   ParseRaceKind(q.getColumn(3).getString(), r.kind);
-  r.race_type = q.getColumn(4).getString();
   r.track_id = q.getColumn(5).getString();
   s.track_json = q.getColumn(6).getString();
   // Every rule as the race was made (migration 5); the columns hold only some of them.
@@ -59,7 +58,7 @@ int64_t CreateRace(db::Connection& db, const RaceRecord& r, const std::string& t
   ins.bind(1, r.name);
   ins.bind(2, r.description);
   ins.bind(3, ToString(r.kind));
-  ins.bind(4, r.race_type);
+  ins.bind(4, ToString(r.rules.race_type));  // a column for queries; the rules hold it
   ins.bind(5, r.track_id);
   ins.bind(6, track_json);
   ins.bind(7, ToString(r.rules.timing));

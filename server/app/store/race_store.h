@@ -19,7 +19,6 @@ struct RaceRecord {
   int64_t id = 0;
   std::string name, description;
   RaceKind kind = RaceKind::kLeague;
-  std::string race_type = "TIME_TRIAL";
   std::string track_id;
   RaceRules rules;  ///< every rule (the core's codec), not only those with columns of their own
   int64_t opens_at = 0, closes_at = 0;

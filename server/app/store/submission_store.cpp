@@ -10,7 +10,8 @@ namespace {
 
 constexpr const char* kColumns =
     "s.id, s.race_id, s.racer_id, s.model_id, m.name, s.status, s.reason, s.created_at, s.started_at, s.finished_at, s.qualified, "
-    "s.ranking_ms, s.best_lap_ms, s.best_average_ms, s.total_ms, s.off_track_count, s.complete_laps, s.laps_json";
+    "s.ranking_ms, s.best_lap_ms, s.best_average_ms, s.total_ms, s.off_track_count, s.complete_laps, s.laps_json, s.crash_count";
+constexpr int kColumnCount = 19;  // what Read reads; columns a query adds after kColumns start here
 constexpr const char* kFrom = " FROM submissions s JOIN models m ON m.id = s.model_id ";
 
 SubmissionRecord Read(db::Statement& q) {
@@ -33,6 +34,7 @@ SubmissionRecord Read(db::Statement& q) {
   s.off_track_count = q.getColumn(15).getInt();
   s.complete_laps = q.getColumn(16).getInt();
   s.laps_json = q.getColumn(17).getString();
+  s.crash_count = q.getColumn(18).getInt();
   return s;
 }
 
@@ -125,7 +127,8 @@ std::optional<StoredRun> FindRun(db::Connection& db, int64_t submission_id) {
                           "JOIN racers r ON r.id = s.racer_id WHERE s.id = ? AND s.trace IS NOT NULL");
   q.bind(1, submission_id);
   if (!q.executeStep()) return std::nullopt;
-  StoredRun run{Read(q), q.getColumn(18).getString(), q.getColumn(19).getString(), q.getColumn(20).getString()};
+  StoredRun run{Read(q), q.getColumn(kColumnCount).getString(), q.getColumn(kColumnCount + 1).getString(),
+                q.getColumn(kColumnCount + 2).getString()};
   return run;
 }
 
@@ -201,8 +204,8 @@ Recorded RecordEvaluation(db::Connection& db, const Job& job, const Finished& f)
   db::Transaction tx(db);
   db::Statement u(db,
                   "UPDATE submissions SET status = ?, reason = ?, finished_at = ?, qualified = ?, ranking_ms = ?, best_lap_ms = ?, "
-                  "best_average_ms = ?, total_ms = ?, off_track_count = ?, complete_laps = ?, laps_json = ?, trace = ?, fingerprint = ?, lease_until = NULL "
-                  "WHERE id = ? AND status = 'EVALUATING' AND attempts = ?");
+                  "best_average_ms = ?, total_ms = ?, off_track_count = ?, complete_laps = ?, laps_json = ?, trace = ?, fingerprint = ?, lease_until = NULL, "
+                  "crash_count = ? WHERE id = ? AND status = 'EVALUATING' AND attempts = ?");
   u.bind(1, ToString(f.status));
   if (f.status == SubmissionStatus::kFailed) u.bind(2, f.reason);
   else u.bind(2);
@@ -217,8 +220,9 @@ Recorded RecordEvaluation(db::Connection& db, const Job& job, const Finished& f)
   u.bind(11, f.laps_json);
   u.bind(12, db::Blob{f.trace.data(), f.trace.size()});
   u.bind(13, f.fingerprint);
-  u.bind(14, job.id);
-  u.bind(15, job.attempt);
+  u.bind(14, f.crash_count);
+  u.bind(15, job.id);
+  u.bind(16, job.attempt);
   Recorded out;
   if (u.exec() == 1) {
     out.stored = true;
@@ -232,7 +236,7 @@ Recorded RecordEvaluation(db::Connection& db, const Job& job, const Finished& f)
 std::vector<LeaderboardEntry> Leaderboard(db::Connection& db, int64_t race_id) {
   db::Statement q(db,
                   "SELECT r.alias, s.id, s.ranking_ms, s.best_lap_ms, s.best_average_ms, s.total_ms, s.off_track_count, s.created_at, "
-                  "(SELECT COUNT(*) FROM submissions c WHERE c.race_id = l.race_id AND c.racer_id = l.racer_id AND c.status != 'CANCELLED') "
+                  "(SELECT COUNT(*) FROM submissions c WHERE c.race_id = l.race_id AND c.racer_id = l.racer_id AND c.status != 'CANCELLED'), s.crash_count "
                   "FROM leaderboard l JOIN submissions s ON s.id = l.submission_id JOIN racers r ON r.id = l.racer_id "
                   "WHERE l.race_id = ? ORDER BY l.ranking_ms, l.submission_id");
   q.bind(1, race_id);
@@ -249,6 +253,7 @@ std::vector<LeaderboardEntry> Leaderboard(db::Connection& db, int64_t race_id) {
     e.off_track_count = q.getColumn(6).getInt();
     e.submitted_at = Rfc3339(q.getColumn(7).getInt64());
     e.submissions = q.getColumn(8).getInt();
+    e.crash_count = q.getColumn(9).getInt();
     e.gap_ms = e.ranking_ms - (entries.empty() ? e.ranking_ms : entries.front().ranking_ms);
     entries.push_back(std::move(e));
   }

@@ -23,7 +23,7 @@ struct SubmissionRecord {
   // The result (finished submissions):
   bool qualified = false;
   int64_t ranking_ms = 0, best_lap_ms = 0, best_average_ms = 0, total_ms = 0;
-  int off_track_count = 0, complete_laps = 0;
+  int off_track_count = 0, complete_laps = 0, crash_count = 0;
   std::string laps_json;  ///< the core's codec (LapsToJson); "" before it has any
 };
 
@@ -94,7 +94,7 @@ struct Finished {
   std::string reason;                                      ///< kFailed: why
   bool qualified = false;
   int64_t ranking_ms = 0, best_lap_ms = 0, best_average_ms = 0, total_ms = 0;
-  int off_track_count = 0, complete_laps = 0;
+  int off_track_count = 0, complete_laps = 0, crash_count = 0;
   std::string laps_json, trace, fingerprint;
   int64_t now_ms = 0;
 };

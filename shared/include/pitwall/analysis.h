@@ -19,7 +19,7 @@
 namespace pw {
 
 /// DeepRacer's episode_status values, as its simtrace writes them.
-enum class StepStatus { kPrepare, kInProgress, kOffTrack, kReversed, kImmobilised, kLapComplete, kPause, kTimeUp, kModelError };
+enum class StepStatus { kPrepare, kInProgress, kOffTrack, kReversed, kImmobilised, kLapComplete, kPause, kTimeUp, kModelError, kCrashed };
 const char* ToString(StepStatus status);
 
 /// One row of a run: a lap's start, or a control step.
@@ -93,7 +93,7 @@ struct RunFigures {
   Histogram steering_deg;                ///< -30..30
   Histogram speed_mps;                   ///< 0..the fastest action
   std::vector<int> action_counts;        ///< discrete models: how often each action was chosen
-  std::vector<const RunStep*> off_track; ///< where the car left the track (and reversed, or stopped)
+  std::vector<const RunStep*> off_track; ///< where the car left the track (and reversed, stopped or crashed)
 };
 RunFigures SummariseRun(const RunAnalysis& run, int bins = 12, int action_count = 0);
 

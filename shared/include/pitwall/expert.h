@@ -6,6 +6,11 @@
 // margin), found by relaxing the line's second differences with the lateral
 // offset clamped to the road; the speed profile takes the grip limit in each
 // corner and the car's braking and acceleration between them.
+//
+// With boxes or bot cars on the track (the observation's ground truth), it
+// changes lanes ahead of anything in its way: it picks the side with more
+// room, holds that offset until the car's tail is past, and slows to a pace
+// at which the lane change holds the road.
 #pragma once
 
 #include <vector>
@@ -25,6 +30,8 @@ struct ExpertConfig {
   double lookahead_m = 0.25;      ///< pure-pursuit lookahead at rest
   double lookahead_s = 0.18;      ///< plus this many seconds of travel
   double sample_spacing_m = 0.1;
+  double avoid_margin_m = 0.07;   ///< clearance kept from boxes and bots, beside the footprints
+  double avoid_speed_mps = 1.8;   ///< the most it asks for while passing something
 };
 
 /// A line around the track with a speed for every sample.
@@ -47,10 +54,15 @@ class ExpertDriver : public Policy {
 
  private:
   int Nearest(Vec2 p);
+  /// The offset from the centre line to steer for at `target_s`, and a speed cap, when something is in the way.
+  bool Avoid(const Observation& obs, double target_s, double& offset, double& speed_cap);
+  Track track_;  // a copy (cheap: the index is shared), so a driver may outlive the caller's track
   CarParams car_;
   ExpertConfig config_;
   RacingLine line_;
   int last_index_ = -1;
+  int avoiding_ = -1;       // the object being passed (its kind * 100 + index), and on which side
+  double avoid_side_ = 0.0;
 };
 
 }  // namespace pw

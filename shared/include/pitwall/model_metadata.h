@@ -21,9 +21,16 @@ inline constexpr int kMaxTrackRays = 64;
 /// The input tensor names, one per declared sensor, each shaped [1, size].
 inline constexpr const char* kTrackRaysInput = "track_rays";
 inline constexpr const char* kStateInput = "state";
+inline constexpr const char* kLidarInput = "lidar";
+inline constexpr const char* kSectorLidarInput = "sector_lidar";
 
-enum class SensorKind { kTrackRays, kState };
-const char* ToString(SensorKind kind);  ///< "TRACK_RAYS", "STATE"
+enum class SensorKind { kTrackRays, kState, kLidar, kSectorLidar };
+const char* ToString(SensorKind kind);  ///< "TRACK_RAYS", "STATE", "LIDAR", "SECTOR_LIDAR"
+/// The reverse of ToString; false for a sensor Pitwall does not simulate.
+bool ParseSensorKind(const std::string& text, SensorKind& out);
+/// Whether a model with these sensors can see what a race of this type puts on the track: every
+/// model can drive a time trial; boxes and bot cars are seen only through LIDAR or SECTOR_LIDAR.
+bool SensorsSuit(const std::vector<SensorKind>& sensors, RaceType type);
 
 /// One model input: which sensor, its tensor name and its width.
 struct ModelInput {

@@ -19,6 +19,7 @@ struct Score {
   int complete_laps = 0;
   int longest_streak = 0;         ///< longest run of consecutive complete laps
   int off_track_count = 0;
+  int crash_count = 0;
   int resets = 0;
 };
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "pitwall/car.h"
+#include "pitwall/course.h"
 #include "pitwall/policy.h"
 #include "pitwall/rules.h"
 #include "pitwall/sensors.h"
@@ -19,7 +20,10 @@ namespace pw {
 
 /// The simulation's version: bump it whenever a trial's result for the same
 /// inputs changes (the golden fingerprints change with it). Traces carry it.
-inline constexpr int kCoreVersion = 1;
+/// Version 2 added race types (boxes, bot cars, crashes, LIDAR); it runs time trials exactly as
+/// version 1 did, so it replays version 1's traces too (kOldestReplayableCoreVersion).
+inline constexpr int kCoreVersion = 2;
+inline constexpr int kOldestReplayableCoreVersion = 1;
 
 inline constexpr int kControlHz = 15;          ///< one observation and one action per 1/15 s
 inline constexpr int kPhysicsSubsteps = 4;     ///< fixed physics steps per control step
@@ -30,7 +34,7 @@ inline constexpr double kImmobilisedM = 0.0003;///< moving this little per step 
 float QuantizeSteering(double deg);
 float QuantizeSpeed(double mps);
 
-enum class LapStatus { kComplete, kOffTrack, kReversed, kImmobilised, kTimeUp, kModelError };
+enum class LapStatus { kComplete, kOffTrack, kReversed, kImmobilised, kTimeUp, kModelError, kCrashed };
 const char* ToString(LapStatus status);
 /// The reverse of ToString ("complete", "off track", ...); false for anything else.
 bool ParseLapStatus(const std::string& text, LapStatus& out);
@@ -40,8 +44,9 @@ struct LapResult {
   int64_t time_ms = 0;         ///< sim clock, penalties included; finish crossing interpolated in the step
   LapStatus status = LapStatus::kComplete;
   int off_track_count = 0;
-  int resets = 0;              ///< off track, reversed and immobilised resets
+  int resets = 0;              ///< off track, crash, reversed and immobilised resets
   double progress_pct = 0.0;   ///< how much of the lap was driven (100 when complete)
+  int crash_count = 0;         ///< crashes into boxes and bot cars
 };
 
 struct TrialResult {
@@ -73,6 +78,8 @@ struct StepEvents {
   int discrete_index = -1;
   bool all_wheels_on_track = true;
   bool off_track = false;
+  bool crashed = false;
+  int crashed_into = -1;          ///< which of the course's objects (Course::At's order), when crashed
   bool reversed = false;
   bool immobilised = false;
   bool lap_complete = false;
@@ -104,6 +111,9 @@ class Trial {
   /// Control steps since the trial started, held ones included.
   int64_t steps() const { return trial_steps_before_ + episode_steps_; }
   const CarModel& car_model() const { return model_; }
+  const Course& course() const { return course_; }
+  /// The boxes and bots now (held steps included), for drawing.
+  std::vector<CourseObject> objects() const;
   int current_lap() const { return static_cast<int>(result_.laps.size()) + 1; }
   /// Progress of the current lap, 0..100.
   double lap_progress_pct() const;
@@ -113,8 +123,10 @@ class Trial {
   void StartEpisode();
   void Observe();
   void FinishLap(LapStatus status, int64_t time_ms, double progress_pct);
-  void HandleEvent(LapStatus event, int penalty_ms);
+  void HandleEvent(LapStatus event, int penalty_ms, const CourseObject* hit = nullptr);
   void ResetToPreviousProgress();
+  void ResetBehind(const CourseObject& hit);
+  double EpisodeSeconds(double steps) const { return steps / kControlHz; }
   void Hash(const void* data, size_t size);
   double StepsToMs(double steps) const;
 
@@ -123,6 +135,8 @@ class Trial {
   TrialConfig config_;
   CarModel model_;
   SensorSuite sensors_;
+  Course course_;
+  std::vector<CourseObject> objects_;  // scratch: the course at one moment
   double lap_length_m_ = 0.0;
   double start_s_m_ = 0.0;
 
@@ -145,6 +159,7 @@ class Trial {
   int still_steps_ = 0;
   int lap_off_track_ = 0;
   int lap_resets_ = 0;
+  int lap_crashes_ = 0;
 };
 
 /// Runs a whole trial with a policy; `after_step`, if given, sees the trial after every control step (progress reports).

@@ -108,6 +108,10 @@ class _Common:
         for name, size in self.inputs:
             if name == "track_rays":
                 boxes[name] = Box(0.0, rays, shape=(size,), dtype=np.float32)
+            elif name == "lidar":  # docs/SENSORS.md: boxes and bots, clipped to 0.15..1 m
+                boxes[name] = Box(0.15, 1.0, shape=(size,), dtype=np.float32)
+            elif name == "sector_lidar":  # 1 where something is nearer than 0.5 m
+                boxes[name] = Box(0.0, 1.0, shape=(size,), dtype=np.float32)
             else:  # docs/SENSORS.md: speed, steering, heading error, offset from the centre, curvature ahead
                 boxes[name] = Box(np.array(STATE_LOW[:size], dtype=np.float32), np.array(STATE_HIGH[:size], dtype=np.float32), dtype=np.float32)
         self.single_observation_space = Dict(boxes)

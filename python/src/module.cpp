@@ -75,7 +75,7 @@ py::dict ParamsDict(const RewardParams& p, const py::list& waypoints) {
   d["all_wheels_on_track"] = p.all_wheels_on_track;
   d["x"] = p.x;
   d["y"] = p.y;
-  d["closest_objects"] = py::list();
+  d["closest_objects"] = p.objects_location.empty() ? py::object(py::list()) : py::object(py::make_tuple(p.closest_objects[0], p.closest_objects[1]));
   d["closest_waypoints"] = py::make_tuple(p.closest_waypoints[0], p.closest_waypoints[1]);
   d["distance_from_center"] = p.distance_from_center;
   d["heading"] = p.heading;
@@ -83,11 +83,13 @@ py::dict ParamsDict(const RewardParams& p, const py::list& waypoints) {
   d["is_left_of_center"] = p.is_left_of_center;
   d["is_offtrack"] = p.is_offtrack;
   d["is_reversed"] = p.is_reversed;
-  d["objects_distance"] = py::list();
-  d["objects_heading"] = py::list();
-  d["objects_left_of_center"] = py::list();
-  d["objects_location"] = py::list();
-  d["objects_speed"] = py::list();
+  py::list locations;
+  for (const auto& xy : p.objects_location) locations.append(py::make_tuple(xy[0], xy[1]));
+  d["objects_distance"] = py::cast(p.objects_distance);
+  d["objects_heading"] = py::cast(p.objects_heading);
+  d["objects_left_of_center"] = py::cast(p.objects_left_of_center);
+  d["objects_location"] = locations;
+  d["objects_speed"] = py::cast(p.objects_speed);
   d["progress"] = p.progress;
   d["speed"] = p.speed;
   d["steering_angle"] = p.steering_angle;

@@ -64,7 +64,7 @@ int Inspect(const std::string& file, const std::string& metadata_file) {
 }
 
 struct TrainArgs {
-  std::string track, out, sensor = "state";
+  std::string track, out, sensor = "state", race_type = "TIME_TRIAL";
   double pace = 1.0;
   int iterations = 8;
   unsigned seed = 1;
@@ -77,7 +77,23 @@ int Train(const TrainArgs& a) {
     return 2;
   }
   models::TrainOptions options;
-  options.sensor = a.sensor == "track_rays" ? SensorKind::kTrackRays : SensorKind::kState;
+  // "state", "track_rays" or several, comma-separated, in input order ("state,lidar").
+  for (size_t at = 0; at <= a.sensor.size();) {
+    const size_t comma = std::min(a.sensor.find(',', at), a.sensor.size());
+    std::string name = a.sensor.substr(at, comma - at);
+    for (char& ch : name) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    SensorKind kind;
+    if (!ParseSensorKind(name, kind)) {
+      std::fprintf(stderr, "pitwall model train: '%s' is not a sensor (state, track_rays, lidar, sector_lidar)\n", name.c_str());
+      return 2;
+    }
+    options.sensors.push_back(kind);
+    at = comma + 1;
+  }
+  if (!ParseRaceType(a.race_type, options.race_type)) {
+    std::fprintf(stderr, "pitwall model train: race type '%s' is not TIME_TRIAL, OBJECT_AVOIDANCE or HEAD_TO_BOT\n", a.race_type.c_str());
+    return 2;
+  }
   options.pace = a.pace;
   options.iterations = a.iterations;
   options.seed = a.seed;
@@ -88,8 +104,8 @@ int Train(const TrainArgs& a) {
     std::printf("; knocked about: %d reset%s\n", p.resets_when_knocked, p.resets_when_knocked == 1 ? "" : "s");
     std::fflush(stdout);
   };
-  std::printf("training a %s starter model on %s at pace %.2f (DAgger, imitating the expert)\n", a.sensor.c_str(),
-              track.value().name().c_str(), a.pace);
+  std::printf("training a %s starter model for %s on %s at pace %.2f (DAgger, imitating the expert)\n", a.sensor.c_str(),
+              a.race_type.c_str(), track.value().name().c_str(), a.pace);
   Result<models::TrainedModel> trained = models::TrainStarterModel(track.value(), options);
   if (!trained) {
     std::fprintf(stderr, "pitwall model train: %s\n", trained.error().message.c_str());
@@ -137,8 +153,10 @@ Run AddModelCommand(CLI::App& app) {
   CLI::App* train = cmd->add_subcommand("train", "Train a starter model by imitating the built-in expert");
   train->add_option("--track", o->train.track, "built-in track id or a track file")->required();
   train->add_option("--out", o->train.out, "where to write the .onnx model")->required();
-  train->add_option("--sensor", o->train.sensor, "track_rays or state")->check(CLI::IsMember({"track_rays", "state"}));
-  train->add_option("--pace", o->train.pace, "0.6-1.0: lower is slower and safer")->check(CLI::Range(0.6, 1.0));
+  train->add_option("--sensor", o->train.sensor, "state, track_rays, lidar, sector_lidar, or several comma-separated (state,lidar)");
+  train->add_option("--race-type", o->train.race_type,
+                    "TIME_TRIAL, or OBJECT_AVOIDANCE / HEAD_TO_BOT: learn to drive round boxes or bots (needs lidar or sector_lidar)");
+  train->add_option("--pace", o->train.pace, "0.5-1.0: lower is slower and safer")->check(CLI::Range(0.5, 1.0));
   train->add_option("--rounds", o->train.iterations, "DAgger rounds")->check(CLI::Range(1, 30));
   train->add_option("--seed", o->train.seed, "random seed");
   return [o]() { return o->inspect ? Inspect(o->file, o->metadata) : Train(o->train); };

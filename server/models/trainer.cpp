@@ -19,14 +19,14 @@ using Vec = Eigen::VectorXf;
 
 constexpr float kSpeedLow = 0.5f, kSpeedHigh = 4.0f;
 
-ModelMetadata StarterMetadata(SensorKind sensor, int hidden) {
+ModelMetadata StarterMetadata(const std::vector<SensorKind>& sensors, int hidden) {
   ModelMetadata m;
   m.action_space.type = ActionSpaceType::kContinuous;
   m.action_space.steering_low_deg = -30.0;
   m.action_space.steering_high_deg = 30.0;
   m.action_space.speed_low_mps = kSpeedLow;
   m.action_space.speed_high_mps = kSpeedHigh;
-  m.sensors = {sensor};
+  m.sensors = sensors;
   m.training_algorithm = "dagger";
   m.neural_network = "MLP_" + std::to_string(hidden) + "_" + std::to_string(hidden);
   return m;
@@ -119,10 +119,15 @@ std::vector<DenseLayer> Export(const Net& net, const Vec& mean, const Vec& inv_s
   return layers;
 }
 
-Vec Features(const Observation& obs, SensorKind sensor) {
-  size_t n = 0;
-  const float* v = InputValues(obs, sensor, n);
-  return Eigen::Map<const Vec>(v, static_cast<Eigen::Index>(n));
+// Every input of the model, concatenated in declared order (as DenseNetPolicy feeds its first layer).
+Vec Features(const Observation& obs, const ModelMetadata& metadata) {
+  std::vector<float> all;
+  for (const ModelInput& in : metadata.inputs()) {
+    size_t n = 0;
+    const float* v = InputValues(obs, in.sensor, n);
+    all.insert(all.end(), v, v + n);
+  }
+  return Eigen::Map<const Vec>(all.data(), static_cast<Eigen::Index>(all.size()));
 }
 
 Vec Target(const Action& a) {
@@ -147,11 +152,20 @@ class KickedPolicy : public Policy {
   int& step_;
 };
 
-RaceRules TrainingRules() {
+// Three laps with resets; among 3 boxes or 3 bots (1 m/s, either lane) of the course `seed` makes.
+RaceRules TrainingRules(RaceType type = RaceType::kTimeTrial, uint32_t seed = 1) {
   RaceRules r = DefaultRaceRules();
   r.laps = 3;
   r.min_laps = 3;
   r.reset_on_off_track = true;
+  r.race_type = type;
+  r.course_seed = seed;
+  if (type == RaceType::kObjectAvoidance) {
+    r.random_obstacles = true;
+    r.obstacle_count = 3;
+  }
+  if (type == RaceType::kHeadToBot)
+    for (uint32_t i = 0; i < 3; ++i) r.bots.push_back({1.0, ((seed >> i) & 1u) != 0 ? Lane::kLeft : Lane::kRight, false, 5.0});
   return r;
 }
 
@@ -185,12 +199,22 @@ Result<TrainedModel> TrainStarterModel(const Track& track, const TrainOptions& o
   if (!(options.pace >= 0.3 && options.pace <= 1.0)) return Error{"pace must be between 0.3 and 1.0"};
   if (!track.closed()) return Error{"starter models are trained on closed loops; '" + track.id() + "' is an open segment"};
   std::mt19937 rng(options.seed);
-  const ModelMetadata metadata = StarterMetadata(options.sensor, options.hidden);
+  const std::vector<SensorKind> sensors = options.sensors.empty() ? std::vector<SensorKind>{options.sensor} : options.sensors;
+  const bool course = options.race_type != RaceType::kTimeTrial;
+  if (course && !SensorsSuit(sensors, options.race_type))
+    return Error{std::string(ToString(options.race_type)) + " models need LIDAR or SECTOR_LIDAR among their sensors to see what is on the track"};
+  const ModelMetadata metadata = StarterMetadata(sensors, options.hidden);
   TrialConfig config;
   config.sensors = metadata.sensor_config();
   config.record_trace = false;
   ExpertConfig expert_config;
   expert_config.pace = options.pace;
+  if (course) {  // a teacher whose decisions the student can see the reasons for
+    expert_config.pace = std::min(options.pace, 0.5);
+    expert_config.avoid_horizon_m = kLidarMaxM;
+    expert_config.avoid_speed_mps = 1.3;
+  }
+  uint32_t next_course = 0;  // every rollout among boxes or bots meets a course of its own
 
   std::vector<Vec> xs, ys;
   // One rollout: `driver` chooses what the car does; the expert labels every state.
@@ -198,7 +222,7 @@ Result<TrainedModel> TrainStarterModel(const Track& track, const TrainOptions& o
     ExpertDriver expert(track, config.car, expert_config);
     std::normal_distribution<double> noise(0.0, steer_noise_deg);
     std::uniform_real_distribution<double> coin(0.0, 1.0);
-    Trial trial(track, TrainingRules(), config);
+    Trial trial(track, TrainingRules(options.race_type, options.seed * 7919u + ++next_course), config);
     while (!trial.finished()) {
       if (!trial.awaiting_decision()) {
         trial.Advance(nullptr);
@@ -206,7 +230,7 @@ Result<TrainedModel> TrainStarterModel(const Track& track, const TrainOptions& o
       }
       const Observation& obs = trial.observation();
       Decision label = expert.Decide(obs);
-      xs.push_back(Features(obs, options.sensor));
+      xs.push_back(Features(obs, metadata));
       ys.push_back(Target(label.action));
       Decision act = label;
       if (student != nullptr && coin(rng) >= beta) act = student->Decide(obs);
@@ -217,8 +241,11 @@ Result<TrainedModel> TrainStarterModel(const Track& track, const TrainOptions& o
 
   // Round 0: the expert's own laps, with some steering noise so that the
   // demonstrations already include small recoveries.
-  rollout(nullptr, 1.0, 0.0);
-  rollout(nullptr, 1.0, 4.0);
+  const int courses = course ? 3 : 1;  // boxes and bots: several courses a round, so it learns them, not one
+  for (int c = 0; c < courses; ++c) {
+    rollout(nullptr, 1.0, 0.0);
+    rollout(nullptr, 1.0, 4.0);
+  }
 
   const int dim = static_cast<int>(xs[0].size());
   Vec mean = Vec::Zero(dim), inv_std = Vec::Ones(dim);
@@ -238,7 +265,7 @@ Result<TrainedModel> TrainStarterModel(const Track& track, const TrainOptions& o
   for (int round = 0; round <= options.iterations; ++round) {
     if (round > 0) {
       DenseNetPolicy student(Export(net, mean, inv_std), metadata);
-      rollout(&student, round == 1 ? 0.5 : 0.0, 0.0);
+      for (int c = 0; c < courses; ++c) rollout(&student, round == 1 ? 0.5 : 0.0, 0.0);
     }
     // Train on the aggregate.
     const size_t n = xs.size();
@@ -275,7 +302,8 @@ Result<TrainedModel> TrainStarterModel(const Track& track, const TrainOptions& o
     progress.loss = batches ? loss_sum / batches : 0.0;
     std::vector<DenseLayer> layers = Export(net, mean, inv_std);
     DenseNetPolicy exam(layers, metadata);
-    RaceRules exam_rules = TrainingRules();
+    // Among boxes or bots: courses it never trained on.
+    RaceRules exam_rules = TrainingRules(options.race_type, 1000003u);
     exam_rules.reset_on_off_track = false;
     const Score score = ScoreLaps(RunTrial(track, exam_rules, exam, config).laps, exam_rules);
     progress.student_laps = score.longest_streak;
@@ -283,7 +311,7 @@ Result<TrainedModel> TrainStarterModel(const Track& track, const TrainOptions& o
     int step = 0;
     DenseNetPolicy kicked_student(layers, metadata);
     KickedPolicy kicked(kicked_student, step);
-    const TrialResult rough = RunTrial(track, TrainingRules(), kicked, config);
+    const TrialResult rough = RunTrial(track, TrainingRules(options.race_type, 1000033u), kicked, config);
     progress.resets_when_knocked = 0;
     for (const LapResult& lap : rough.laps) progress.resets_when_knocked += lap.resets;
     if (rough.complete_laps() < 3) progress.resets_when_knocked += 100;  // never finished

@@ -27,6 +27,12 @@ struct TrainProgress {
 
 struct TrainOptions {
   SensorKind sensor = SensorKind::kState;
+  /// Every input, in order (one tensor each); empty: just `sensor`.
+  std::vector<SensorKind> sensors;
+  /// What the student learns to race among. OBJECT_AVOIDANCE and HEAD_TO_BOT put 3 boxes or 3 bots
+  /// on a fresh course every rollout, need LIDAR or SECTOR_LIDAR among the sensors, and teach from
+  /// an expert that sees no further than the LIDAR (1 m) and so drives at pace 0.5 at most.
+  RaceType race_type = RaceType::kTimeTrial;
   double pace = 1.0;        ///< the expert's pace (0.6..1): lower teaches slower, safer driving
   int iterations = 8;       ///< DAgger rounds after the expert's demonstration
   int hidden = 64;          ///< units in each of the two hidden layers

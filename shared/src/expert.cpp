@@ -122,7 +122,7 @@ bool ExpertDriver::Avoid(const Observation& obs, double target_s, double& offset
     return line_.offset_m[static_cast<size_t>(k)];
   };
   const double tail = car_.tracked_point_m + car_.rear_overhang_m;  // tracked point to the car's rear
-  const double horizon = 1.2 + 0.6 * obs.car.speed_mps;
+  const double horizon = config_.avoid_horizon_m > 0.0 ? config_.avoid_horizon_m : 1.2 + 0.6 * obs.car.speed_mps;
   const double half_car = 0.5 * car_.width_m;
   const CourseObject* active = nullptr;
   double active_ahead = 0.0, lo = 0.0, hi = 0.0;

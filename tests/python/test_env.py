@@ -187,6 +187,53 @@ class DeepRacerParams(unittest.TestCase):
                 obs, _ = env.reset()
 
 
+class RaceTypes(unittest.TestCase):
+    BOTS = {"race_type": "HEAD_TO_BOT", "bots": [{"speed_mps": 0.5}, {"speed_mps": 0.5, "lane": "LEFT"}]}
+
+    def test_objects_fill_deepracers_params_and_the_lidar_sees_them(self):
+        env = pitwall.RaceEnv(track="pitwall_park", sensors=("STATE", "LIDAR", "SECTOR_LIDAR"), rules=self.BOTS)
+        obs, _ = env.reset(seed=3)
+        self.assertEqual(obs["lidar"].shape, (64,))
+        self.assertEqual(obs["sector_lidar"].shape, (8,))
+        self.assertTrue(env.observation_space.contains(obs), obs)
+        _, _, _, info = env.step_physical(0.0, 0.5)
+        p = info["params"]
+        self.assertEqual(len(p["objects_location"]), 2)
+        self.assertEqual(p["objects_speed"], [0.5, 0.5])
+        self.assertEqual(p["objects_left_of_center"], [False, True])
+        length = p["track_length"]
+        # bot i of 2 starts (i + 1) / 3 of a lap ahead, and has driven on a step's worth since
+        for i, d in enumerate(p["objects_distance"]):
+            self.assertAlmostEqual(d, length * (i + 1) / 3 + 0.5 / 15, delta=0.2)
+        self.assertEqual(tuple(p["closest_objects"]), (1, 0))  # the second is behind (wrapping round), the first ahead
+        self.assertFalse(p["is_crashed"])
+
+    def test_driving_into_a_bot_is_a_crash(self):
+        # Follow the right-hand lane (STATE: offset, heading error, curvature ahead) faster than the bot in it.
+        env = pitwall.RaceEnv(track="pitwall_park", sensors=("STATE", "LIDAR"), rules=dict(self.BOTS, reset_on_off_track=False))
+        obs, _ = env.reset(seed=3)
+        nearest = []
+        for _ in range(2000):
+            state = obs["state"]
+            steer = 80.0 * (-0.25 - state[3]) - 0.8 * state[2] + 57.3 * 0.164 * state[4]
+            obs, terminated, truncated, info = env.step_physical(float(np.clip(steer, -30, 30)), 1.5)
+            nearest.append(float(obs["lidar"].min()))
+            if terminated or truncated:
+                break
+        self.assertTrue(info["params"]["is_crashed"], info["result"]["laps"])
+        self.assertEqual(info["result"]["laps"][0]["status"], "crashed")
+        self.assertEqual(info["result"]["laps"][0]["crash_count"], 1)
+        self.assertLess(min(nearest[-5:]), 0.5, "the LIDAR saw the bot coming")
+        self.assertEqual(max(nearest[:10]), 1.0, "and nothing near at the start")
+
+    def test_a_time_trial_has_no_objects(self):
+        env = pitwall.RaceEnv(track="pitwall_park")
+        env.reset(seed=1)
+        _, _, _, info = env.step_physical(0.0, 1.0)
+        self.assertEqual(info["params"]["objects_location"], [])
+        self.assertEqual(info["params"]["closest_objects"], [])
+
+
 class RewardFunctions(unittest.TestCase):
     def test_a_deepracer_reward_function_file_runs_unchanged(self):
         for name in ("follow_centre_line.py", "stay_inside_borders.py", "penalise_zig_zag.py", "follow_racing_line.py"):

@@ -154,16 +154,26 @@ void RefreshTracks(AppState& s) {
   });
 }
 
+// The race's boxes or bots, once both its rules and its track are in (they come in either order).
+static void UpdateCourse(AppState& s, int64_t race_id) {
+  if (s.race_detail.count(race_id) && s.race_detail[race_id].contains("rules") && s.race_tracks.count(race_id))
+    s.race_courses[race_id] = MakeCourseView(s.race_tracks[race_id], RulesOf(s.race_detail[race_id]));
+}
+
 void LoadRace(AppState& s, int64_t race_id) {
   ApiCall(s, "GET", "/races/" + std::to_string(race_id), nullptr, [&s, race_id](const ApiResult& r) {
     if (r.ok()) s.race_detail[race_id] = r.body;
     else if (r.status == 404) s.race_detail[race_id] = json{{"missing", true}, {"problem", r.problem}};
+    UpdateCourse(s, race_id);
   });
   if (!s.race_tracks.count(race_id))
     ApiGetRaw(s, "/races/" + std::to_string(race_id) + "/track", [&s, race_id](int status, const std::string& body) {
       if (status != 200) return;
       auto track = ImportTrack(body, "race.json");
-      if (track) s.race_tracks[race_id] = std::make_shared<const Track>(std::move(track).value());
+      if (track) {
+        s.race_tracks[race_id] = std::make_shared<const Track>(std::move(track).value());
+        UpdateCourse(s, race_id);
+      }
     });
   PollRace(s, race_id);
 }

@@ -74,7 +74,22 @@ Frame FrameOf(const Trial& trial, int laps, bool held) {
   f.time_ms = static_cast<int32_t>(trial.time_ms());
   f.lap = static_cast<int16_t>(std::min(trial.current_lap(), laps));
   f.held = held;
+  f.episode_steps = static_cast<int32_t>(trial.episode_steps());
   return f;
+}
+
+std::vector<CourseObject> CourseView::At(const Frame& frame) const {
+  std::vector<CourseObject> now;
+  course->At(static_cast<double>(frame.episode_steps) / kControlHz, now);
+  return now;
+}
+
+std::shared_ptr<const CourseView> MakeCourseView(std::shared_ptr<const Track> track, const RaceRules& rules) {
+  if (rules.race_type == RaceType::kTimeTrial || !track) return nullptr;
+  auto view = std::make_shared<CourseView>();
+  view->track = std::move(track);
+  view->course = std::make_unique<Course>(*view->track, rules, DefaultCarParams(), 0.0);
+  return view;
 }
 
 TrialResult RecordReplay(const Track& track, const RaceRules& rules, const std::vector<TraceStep>& steps, std::vector<Frame>& frames) {

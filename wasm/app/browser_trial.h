@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "pitwall/course.h"
 #include "pitwall/model_metadata.h"
 #include "pitwall/trial.h"
 
@@ -18,7 +19,18 @@ struct Frame {
   int32_t time_ms = 0;
   int16_t lap = 1;
   bool held = false;
+  int32_t episode_steps = 0;  ///< the course's clock: boxes and bots are where Course::At puts them then
 };
+
+/// What a race puts on its track (boxes, bots), for drawing, with the track it is laid on.
+struct CourseView {
+  std::shared_ptr<const Track> track;
+  std::unique_ptr<Course> course;
+  /// Everything on the track at a frame (the frame's episode clock).
+  std::vector<CourseObject> At(const Frame& frame) const;
+};
+/// The race's course, or null for a time trial (nothing to draw).
+std::shared_ptr<const CourseView> MakeCourseView(std::shared_ptr<const Track> track, const RaceRules& rules);
 
 /// The frame a trial is at now.
 Frame FrameOf(const Trial& trial, int laps, bool held);

@@ -11,12 +11,22 @@
 namespace pw::web {
 namespace {
 
+// The race types a model's sensors suit (the core's SensorsSuit): boxes and bots are seen only by a LIDAR.
+std::string Suits(const json& md) {
+  std::vector<SensorKind> kinds;
+  for (const auto& name : md.value("sensor", json::array())) {
+    SensorKind k;
+    if (name.is_string() && ParseSensorKind(name.get<std::string>(), k)) kinds.push_back(k);
+  }
+  return SensorsSuit(kinds, RaceType::kHeadToBot) ? "suits every race type" : "suits time trials (it cannot see boxes or bots)";
+}
+
 std::string Contract(const json& md) {
   std::string sensors;
   for (const auto& s : md.value("sensor", json::array())) sensors += (sensors.empty() ? "" : ", ") + s.get<std::string>();
   std::string actions = md.value("action_space_type", std::string());
   if (actions == "discrete") actions += " (" + std::to_string(md["action_space"].size()) + " actions)";
-  return sensors + ", " + actions;
+  return sensors + ", " + actions + "; " + Suits(md);
 }
 
 }  // namespace

@@ -4,10 +4,12 @@
 #include <misc/cpp/imgui_stdlib.h>
 
 #include <ctime>
+#include <random>
 
 #include "../platform/clipboard.h"
 #include "../platform/routes.h"
 #include "state.h"
+#include "pitwall/json_codec.h"
 #include "pitwall/league.h"
 
 namespace pw::web {
@@ -52,6 +54,64 @@ void InvitationLink(AppState& s, const std::string& link) {
   A11yText(s, "Invitation link: " + url);
 }
 
+// The form's race type and course, as the core's rules (what the preview draws and the server will run).
+RaceRules FormRules(OrganiserScreen& o) {
+  if (o.course_seed == 0) o.course_seed = std::random_device{}() & 0x7fffffffu;
+  RaceRules r = DefaultRaceRules();
+  const RaceType types[] = {RaceType::kTimeTrial, RaceType::kObjectAvoidance, RaceType::kHeadToBot};
+  r.race_type = types[std::clamp(o.race_type, 0, 2)];
+  r.course_seed = o.course_seed;
+  r.collision_penalty_ms = static_cast<int>(std::lround(o.collision_penalty * 1000.0f));
+  if (r.race_type == RaceType::kObjectAvoidance) r.obstacle_count = o.boxes;
+  if (r.race_type == RaceType::kHeadToBot)
+    for (int i = 0; i < o.bots; ++i)  // alternate lanes, so the bots do not queue in one
+      r.bots.push_back({std::round(o.bot_speed * 10.0f) / 10.0, i % 2 ? Lane::kLeft : Lane::kRight, o.lane_changes,
+                        std::round(o.lane_change_interval * 10.0f) / 10.0});
+  return r;
+}
+
+// Race type, its course and a preview of it on the chosen track.
+void CourseFields(AppState& s) {
+  OrganiserScreen& o = s.organiser;
+  const std::vector<ChoiceOption> types = {{"Time trial", "TIME_TRIAL"}, {"Object avoidance (boxes)", "OBJECT_AVOIDANCE"}, {"Head to bot (bot cars)", "HEAD_TO_BOT"}};
+  FitNextItem(s, 200, "Race type");
+  Choice(s, "organiser.race_type", "Race type", "Race type", o.race_type, types);
+  if (o.race_type == 1) {
+    FitNextItem(s, 200, "Boxes");
+    Slider(s, "Boxes", o.boxes, 1, kMaxObstacles);
+  } else if (o.race_type == 2) {
+    FitNextItem(s, 200, "Bot cars");
+    Slider(s, "Bot cars", o.bots, 1, kMaxBots);
+    FitNextItem(s, 200, "Bot speed");
+    SliderNumber(s, "Bot speed", "Bot speed", o.bot_speed, 0.2f, 6.0f, 0.1f, "%.1f m/s", "%.1f metres per second");
+    ImGui::Checkbox("Bots change lanes", &o.lane_changes);
+    if (o.lane_changes) {
+      FitNextItem(s, 200, "Between lane changes");
+      SliderSeconds(s, "Between lane changes", "Seconds between lane changes", o.lane_change_interval, 2.0f, 60.0f);
+    }
+  }
+  if (o.race_type == 0) return;
+  FitNextItem(s, 200, "Collision penalty");
+  SliderSeconds(s, "Collision penalty", "Collision penalty", o.collision_penalty, 0.0f, 10.0f);
+  if (ImGui::Button(o.race_type == 1 ? "Place the boxes again" : "New lane-change timing")) o.course_seed = 0;
+  Tag(s, "organiser.reseed");
+  const RaceRules rules = FormRules(o);
+  // The preview: the course on the chosen track as every racer will meet it.
+  if (!s.builtin_tracks.count(o.track)) return;
+  const std::string key = o.track + RulesToJson(rules).dump();
+  if (key != o.preview_key) o.preview = MakeCourseView(s.builtin_tracks[o.track], rules), o.preview_key = key;
+  if (!o.preview) return;
+  const float w = std::min(s.Px(420.0f), ImGui::GetContentRegionAvail().x);
+  TrackView& view = s.views["organiser.preview"];
+  DrawTrack("##coursepreview", *s.builtin_tracks[o.track], view, ImVec2(w, w * 0.7f), true, {TrackOverlay{.course = o.preview.get()}});
+  Tag(s, "organiser.preview");
+  json objects = json::array();
+  for (const CourseObject& c : o.preview->At(Frame{})) objects.push_back({{"kind", c.kind == ObjectKind::kBox ? "box" : "bot"}, {"s_m", std::round(c.s_m * 100) / 100}});
+  ShowValue(s, "organiser.course", objects);
+  A11yText(s, "Course preview: " + std::to_string(objects.size()) + (rules.race_type == RaceType::kObjectAvoidance ? " boxes" : " bot cars") +
+                  " on " + TrackName(s, o.track) + ".");
+}
+
 }  // namespace
 
 void DrawOrganiser(AppState& s) {
@@ -87,6 +147,7 @@ void DrawOrganiser(AppState& s) {
     Slider(s, "Open for (s.organiser.days)", s.organiser.days, 1, 90);
     FitNextItem(s, 200, "Invitation uses (0: no limit)");
     Slider(s, "Invitation uses (0: no limit)", s.organiser.max_uses, 0, 200);
+    CourseFields(s);
     ImGui::Checkbox("Public leaderboard", &s.organiser.public_board);
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
     ImGui::TextWrapped("Anyone can see a public leaderboard, and other sites can embed it; otherwise only participants see it.");
@@ -96,6 +157,10 @@ void DrawOrganiser(AppState& s) {
                    {"timing_method", ToString(methods[s.organiser.timing])}, {"laps", s.organiser.laps}, {"min_laps", s.organiser.timing == 2 ? s.organiser.laps : s.organiser.min_laps},
                    {"closes_at", InDays(s.organiser.days)}, {"visibility", s.organiser.public_board ? "public" : "participants"}};
       if (s.organiser.max_uses > 0) body["invitation"] = {{"max_uses", s.organiser.max_uses}};
+      // The course as previewed: its type, its seed and what it puts on the track (the core's codec).
+      const json course = RulesToJson(FormRules(s.organiser));
+      for (const char* field : {"race_type", "collision_penalty_ms", "course_seed", "obstacle_count", "bots"})
+        if (course.contains(field)) body[field] = course[field];
       ApiCall(s, "POST", "/races", body, [&s](const ApiResult& r) {
         if (!r.ok()) return ShowError(s, "Race not created: " + r.problem);
         s.organiser.manage = ManagedRace{};

@@ -15,6 +15,30 @@ namespace pw::web {
 namespace {
 
 
+// What else is on the track, and what hitting it costs (docs/RACE_RULES.md, "Race types").
+std::string CourseInWords(const RaceRules& r) {
+  if (r.race_type == RaceType::kTimeTrial) return "";
+  char penalty[64];
+  std::snprintf(penalty, sizeof penalty, "%.1f s", r.collision_penalty_ms / 1000.0);
+  std::string text;
+  if (r.race_type == RaceType::kObjectAvoidance) {
+    text = std::to_string(r.obstacle_count) + (r.obstacle_count == 1 ? " box stands" : " boxes stand") + " on the track" +
+           (r.random_obstacles ? ", placed at random (the same for every racer)" : "") + ". ";
+  } else {
+    double slowest = 1e9, fastest = 0;
+    bool changes = false;
+    for (const BotCar& b : r.bots) slowest = std::min(slowest, b.speed_mps), fastest = std::max(fastest, b.speed_mps), changes = changes || b.lane_changes;
+    char speeds[64];
+    if (slowest == fastest) std::snprintf(speeds, sizeof speeds, "%.1f m/s", slowest);
+    else std::snprintf(speeds, sizeof speeds, "%.1f to %.1f m/s", slowest, fastest);
+    text = std::to_string(r.bots.size()) + (r.bots.size() == 1 ? " bot car drives" : " bot cars drive") + " the track at " + speeds +
+           (changes ? ", changing lanes now and then" : ", each in its lane") + ". ";
+  }
+  text += r.reset_on_off_track ? std::string("Hit one and you are put back behind it, held for ") + penalty + ". "
+                               : "Hit one and your run ends there. ";
+  return text + "Only LIDAR and SECTOR_LIDAR see them. ";
+}
+
 std::string RulesInWords(const json& race) {
   const std::string timing = race["timing_method"];
   const std::string ranked_on = timing == "BEST_LAP_TIME" ? "your fastest lap" : timing == "AVG_LAP_TIME"
@@ -30,6 +54,7 @@ std::string RulesInWords(const json& race) {
   } else {
     text += "Leave the track and your run ends there. ";
   }
+  text += CourseInWords(RulesOf(race));
   text += "Up to " + std::to_string(race["max_submissions"].get<int>()) + " submissions; your best counts. Open " +
           ShortTime(race["opens_at"]) + " to " + ShortTime(race["closes_at"]) + ".";
   return text;
@@ -74,19 +99,26 @@ void TieNote(const std::vector<LeaderboardEntry>& board) {
 void Leaderboard(AppState& s, int64_t race_id) {
   if (!s.leaderboards.count(race_id)) return ImGui::TextDisabled("Loading the leaderboard...");
   const std::vector<LeaderboardEntry>& board = s.leaderboards[race_id];
+  // Boxes and bots: a column of crashes beside the off-track count.
+  const bool crashes = s.race_detail.count(race_id) && RulesOf(s.race_detail[race_id]).race_type != RaceType::kTimeTrial;
   json aliases = json::array();
   std::vector<std::vector<std::string>> rows;
   for (const auto& e : board) {
     rows.push_back({std::to_string(e.rank), e.alias, Secs(e.ranking_ms), Secs(e.best_lap_ms),
                     e.gap_ms == 0 ? (e.rank == 1 ? "leader" : "tied") : "+" + Secs(e.gap_ms), std::to_string(e.off_track_count),
                     std::to_string(e.submissions)});
+    if (crashes) rows.back().insert(rows.back().begin() + 6, std::to_string(e.crash_count));
   }
-  A11yTable(s, "Leaderboard", {"Rank", "Racer", "Time (s)", "Best lap (s)", "Gap", "Off track", "Entries"}, rows);
+  std::vector<std::string> headers = {"Rank", "Racer", "Time (s)", "Best lap (s)", "Gap", "Off track", "Entries"};
+  if (crashes) headers.insert(headers.begin() + 6, "Crashes");
+  A11yTable(s, "Leaderboard", headers, rows);
   // Phones: rank, racer, time, gap and Watch; the rest is in the accessible table and the CSV.
   const bool wide = !s.narrow;
-  if (ImGui::BeginTable("leaderboard", wide ? 9 : 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp)) {
-    for (const char* h : {"#", "Racer", "Time", "Best lap", "Average", "Gap", "Off track", "Entries", "Watch"}) {
-      const bool extra = std::string(h) == "Best lap" || std::string(h) == "Average" || std::string(h) == "Off track" || std::string(h) == "Entries";
+  if (ImGui::BeginTable("leaderboard", wide ? (crashes ? 10 : 9) : 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp)) {
+    for (const char* h : {"#", "Racer", "Time", "Best lap", "Average", "Gap", "Off track", "Crashes", "Entries", "Watch"}) {
+      const std::string name = h;
+      const bool extra = name == "Best lap" || name == "Average" || name == "Off track" || name == "Crashes" || name == "Entries";
+      if (name == "Crashes" && !crashes) continue;
       if (wide || !extra) ImGui::TableSetupColumn(h);
     }
     ImGui::TableHeadersRow();
@@ -111,6 +143,10 @@ void Leaderboard(AppState& s, int64_t race_id) {
       if (wide) {
         ImGui::TableNextColumn();
         ImGui::Text("%d", e.off_track_count);
+        if (crashes) {
+          ImGui::TableNextColumn();
+          ImGui::Text("%d", e.crash_count);
+        }
         ImGui::TableNextColumn();
         ImGui::Text("%d", e.submissions);
       }
@@ -285,7 +321,9 @@ void DrawRace(AppState& s) {
   if (!narrow) ImGui::BeginChild("race.track", ImVec2(left, 0), false);
   if (s.race_tracks.count(rid)) {
     TrackView& view = s.views["race" + std::to_string(rid)];
-    DrawTrack("##racetrack", *s.race_tracks[rid], view, ImVec2(left, left * 0.75f), true);
+    std::vector<TrackOverlay> course;  // boxes and bots where they start
+    if (s.race_courses.count(rid) && s.race_courses[rid]) course.push_back(TrackOverlay{.course = s.race_courses[rid].get()});
+    DrawTrack("##racetrack", *s.race_tracks[rid], view, ImVec2(left, left * 0.75f), true, course);
     Tag(s, "race.track");
     const bool moved = view.zoom != 1.0f || view.pan.x != 0.0f || view.pan.y != 0.0f;
     ResetViewButton("race", view);

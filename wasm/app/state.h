@@ -59,6 +59,7 @@ struct TrialRun {
   std::string error;
   std::shared_ptr<const AnalysedRun> analysis;  ///< made when first asked for
   int analysis_lap = 0;                          ///< the lap it studies (0: all)
+  std::shared_ptr<const CourseView> course;      ///< the race's boxes or bots (null in time trials)
   // Playback.
   bool playing = true;
   int speed = 1;          ///< 1x .. 16x
@@ -79,6 +80,7 @@ struct ReplayRun {
   std::string difference;
   double requested_ms = 0, start_ms = 0;  ///< from the click to ready to play
   std::shared_ptr<const AnalysedRun> analysis;  ///< the run row by row (the core's analysis)
+  std::shared_ptr<const CourseView> course;     ///< the race's boxes or bots, moving as they did in the server's run
 };
 
 /// A ranked run as fetched once: the server's record of it and its trace (neither changes).
@@ -134,6 +136,14 @@ struct OrganiserScreen {
   std::string track = "pitwall_park";
   int laps = 3, min_laps = 3, days = 14, max_uses = 0, timing = 0;
   bool public_board = false;
+  // The race type and what it puts on the track (previewed on the track before the race exists).
+  int race_type = 0;               ///< index into TIME_TRIAL, OBJECT_AVOIDANCE, HEAD_TO_BOT
+  int boxes = 3, bots = 3;
+  float bot_speed = 1.0f, lane_change_interval = 5.0f, collision_penalty = 5.0f;
+  bool lane_changes = false;
+  uint32_t course_seed = 0;        ///< 0: not drawn yet
+  std::shared_ptr<const CourseView> preview;
+  std::string preview_key;         ///< what the preview was built from
   ManagedRace manage;
 };
 struct RaceScreen {
@@ -159,6 +169,8 @@ struct AppState {
   json models = json::array();         ///< my models
   std::map<int64_t, json> race_detail;
   std::map<int64_t, std::shared_ptr<const Track>> race_tracks;
+  /// What each race puts on its track (boxes, bots), built with its track; absent for time trials.
+  std::map<int64_t, std::shared_ptr<const CourseView>> race_courses;
   std::map<std::string, std::shared_ptr<const Track>> builtin_tracks;
   std::map<int64_t, std::vector<LeaderboardEntry>> leaderboards;  ///< parsed once, by the core's codec
   std::map<int64_t, std::string> leaderboard_etags;
@@ -283,6 +295,9 @@ bool Choice(AppState& s, const std::string& tag, const std::string& label, const
 bool Slider(AppState& s, const std::string& label, int& v, int lo, int hi);
 /// A time slider (seconds, shown with two decimals).
 bool SliderSeconds(AppState& s, const std::string& label, const std::string& name, float& v, float lo, float hi);
+/// A slider for any number: `format` shows it ("%.1f m/s"), `spoken` is the same for screen readers ("%.1f metres per second").
+bool SliderNumber(AppState& s, const std::string& label, const std::string& name, float& v, float lo, float hi, float step, const char* format,
+                  const char* spoken);
 /// A chart of series over a shared x (lap distance): hover shows the values; `x_marks` draw as
 /// vertical lines (sector boundaries). Values below -1e8 are gaps.
 struct ChartSeries {

@@ -105,6 +105,23 @@ void DrawTrack(const char* id, const Track& track, TrackView& view, ImVec2 size,
         dl->AddLine(ImVec2(c.x - r, c.y + r), ImVec2(c.x + r, c.y - r), IM_COL32(255, 60, 60, 255), std::max(2.0f, border));
       }
     }
+    if (overlay.course != nullptr) {
+      // Boxes in cardboard brown, bot cars in slate with a white nose.
+      const Frame at = overlay.path && !overlay.path->empty()
+                           ? (*overlay.path)[static_cast<size_t>(std::clamp(overlay.upto < 0 ? static_cast<int>(overlay.path->size()) - 1 : overlay.upto, 0,
+                                                                            static_cast<int>(overlay.path->size()) - 1))]
+                           : Frame{};
+      for (const CourseObject& o : overlay.course->At(at)) {
+        const Footprint& fp = o.footprint;
+        const Vec2 fwd{std::cos(fp.heading_rad), std::sin(fp.heading_rad)}, left = LeftNormal(fwd);
+        const Vec2 hl = fwd * fp.half_length, hw = left * fp.half_width;
+        const ImU32 fill = o.kind == ObjectKind::kBox ? IM_COL32(176, 124, 66, 255) : IM_COL32(96, 110, 160, 255);
+        dl->AddQuadFilled(P(fp.center + hl + hw), P(fp.center - hl + hw), P(fp.center - hl - hw), P(fp.center + hl - hw), fill);
+        dl->AddQuad(P(fp.center + hl + hw), P(fp.center - hl + hw), P(fp.center - hl - hw), P(fp.center + hl - hw), IM_COL32(20, 20, 20, 255),
+                    std::max(1.0f, border * 0.5f));
+        if (o.kind == ObjectKind::kBot) dl->AddCircleFilled(P(fp.center + hl), std::max(2.0f, border), IM_COL32(255, 255, 255, 255));
+      }
+    }
     if (!overlay.path || overlay.path->empty()) continue;
     const auto& f = *overlay.path;
     const int upto = overlay.upto < 0 ? static_cast<int>(f.size()) - 1 : std::min(overlay.upto, static_cast<int>(f.size()) - 1);

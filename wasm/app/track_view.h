@@ -12,6 +12,7 @@
 namespace pw::web {
 
 struct Frame;
+struct CourseView;
 
 struct TrackView {
   float zoom = 1.0f;
@@ -29,6 +30,9 @@ struct TrackOverlay {
   const std::vector<ImU32>* line_colours = nullptr;
   float line_width = 1.5f;                    ///< in track border widths
   const std::vector<Vec2>* marks = nullptr;   ///< crosses: where the car left the track
+  /// Boxes and bot cars, drawn where the course has them at the frame the car sits at (with a path),
+  /// or at the start (without).
+  const CourseView* course = nullptr;
 };
 
 void DrawTrack(const char* id, const Track& track, TrackView& view, ImVec2 size, bool interactive,

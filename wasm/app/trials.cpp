@@ -13,6 +13,7 @@ std::unique_ptr<TrialRun> StartTrialRun(AppState& s, int64_t model_id, std::shar
   run->model_id = model_id;
   run->track = std::move(track);
   run->rules = rules;
+  run->course = MakeCourseView(run->track, rules);
   for (const auto& m : s.models)
     if (m["id"] == model_id) {
       run->model_name = m["name"];
@@ -130,7 +131,9 @@ void DrawTrialRun(AppState& s, TrialRun& run, const std::string& id) {
 
       const float w = std::min(s.Px(520.0f), ImGui::GetContentRegionAvail().x * 0.55f);
       TrackView& view = s.views["trial" + id + "." + run.track->id()];  // each track keeps its own zoom
-      DrawTrack(("##trial" + id).c_str(), *run.track, view, ImVec2(w, w * 0.72f), true, {TrackOverlay{&frames, at}});
+      TrackOverlay overlay{&frames, at};
+      overlay.course = run.course.get();
+      DrawTrack(("##trial" + id).c_str(), *run.track, view, ImVec2(w, w * 0.72f), true, {overlay});
       Tag(s, id + ".track");
       ResetViewButton(("trial" + id).c_str(), view);
       ImGui::SameLine();

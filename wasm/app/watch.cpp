@@ -47,6 +47,7 @@ void WatchRun(AppState& s, int64_t race_id, int64_t submission_id, bool as_ghost
     }
     const RaceRules rules = RulesOf(s.race_detail[race_id]);
     raw->result = RecordReplay(*s.race_tracks[race_id], rules, trace.value().steps, raw->frames);
+    raw->course = MakeCourseView(s.race_tracks[race_id], rules);
     raw->analysis = std::make_shared<const AnalysedRun>(AnalyseRun(*s.race_tracks[race_id], rules, trace.value().steps));
     const auto server_laps = LapsFromJson(raw->server_laps);
     if (!server_laps) {
@@ -130,7 +131,21 @@ void DrawWatch(AppState& s, int64_t race_id) {
     json p = {{"submission", w.submission_id}, {"phase", w.phase == ReplayRun::Phase::kReady ? "ready" : w.phase == ReplayRun::Phase::kFailed ? "failed" : "loading"}};
     if (w.phase == ReplayRun::Phase::kReady) {
       const auto it = std::upper_bound(w.frames.begin(), w.frames.end(), s.watch_ms, [](double ms, const Frame& f) { return ms < f.time_ms; });
-      overlays.push_back({&w.frames, std::max(0, static_cast<int>(it - w.frames.begin()) - 1), colours[k], s.watch.size() == 1});
+      const int at = std::max(0, static_cast<int>(it - w.frames.begin()) - 1);
+      TrackOverlay overlay{&w.frames, at, colours[k], s.watch.size() == 1};
+      if (k == 0 && w.course) {  // the course once, where the first run's clock has it
+        overlay.course = w.course.get();
+        p["race_type"] = ToString(RulesOf(s.race_detail[race_id]).race_type);
+        json objects = json::array();  // where each box and bot is drawn now, to the centimetre
+        for (const CourseObject& o : w.course->At(w.frames[static_cast<size_t>(at)]))
+          objects.push_back({{"kind", o.kind == ObjectKind::kBox ? "box" : "bot"}, {"x", std::round(o.footprint.center.x * 100) / 100},
+                             {"y", std::round(o.footprint.center.y * 100) / 100}});
+        p["objects"] = objects;
+        int crashes = 0;
+        for (const LapResult& l : w.result.laps) crashes += l.crash_count;
+        p["crashes"] = crashes;
+      }
+      overlays.push_back(overlay);
       end = std::max(end, static_cast<double>(w.frames.back().time_ms));
       p["verified"] = w.verified;
       p["start_ms"] = w.start_ms;

@@ -164,6 +164,11 @@ bool Slider(AppState& s, const std::string& label, int& v, int lo, int hi) {
 }
 
 bool SliderSeconds(AppState& s, const std::string& label, const std::string& name, float& v, float lo, float hi) {
+  return SliderNumber(s, label, name, v, lo, hi, 0.1f, "%.2f s", "%.2f seconds");
+}
+
+bool SliderNumber(AppState& s, const std::string& label, const std::string& name, float& v, float lo, float hi, float step, const char* format,
+                  const char* spoken) {
   const ImGuiID id = ImGui::GetID(label.c_str());
   double set = 0;
   bool changed = false;
@@ -172,11 +177,11 @@ bool SliderSeconds(AppState& s, const std::string& label, const std::string& nam
     changed = true;
   }
   s.a11y_state.described = true;
-  changed = ImGui::SliderFloat(label.c_str(), &v, lo, hi, "%.2f s") || changed;
+  changed = ImGui::SliderFloat(label.c_str(), &v, lo, hi, format) || changed;
   s.a11y_state.described = false;
-  char text[32];
-  std::snprintf(text, sizeof text, "%.2f seconds", v);
-  MirrorControl(s, id, {{"control", "range"}, {"label", name}, {"min", lo}, {"max", hi}, {"step", 0.1}, {"value", v}, {"text", text}});
+  char text[64];
+  std::snprintf(text, sizeof text, spoken, v);
+  MirrorControl(s, id, {{"control", "range"}, {"label", name}, {"min", lo}, {"max", hi}, {"step", step}, {"value", v}, {"text", text}});
   return changed;
 }
 

@@ -32,6 +32,9 @@ struct ExpertConfig {
   double sample_spacing_m = 0.1;
   double avoid_margin_m = 0.07;   ///< clearance kept from boxes and bots, beside the footprints
   double avoid_speed_mps = 1.8;   ///< the most it asks for while passing something
+  /// How far ahead it looks for boxes and bots (> 0), or 0: 1.2 m plus 0.6 s of travel. A teacher for
+  /// LIDAR models looks no further than the LIDAR sees (1 m from the middle of the car).
+  double avoid_horizon_m = 0.0;
 };
 
 /// A line around the track with a speed for every sample.

@@ -110,8 +110,13 @@ class Trial {
   const StepEvents& last_step() const { return last_step_; }
   /// Control steps since the trial started, held ones included.
   int64_t steps() const { return trial_steps_before_ + episode_steps_; }
+  /// Control steps since the episode started (the whole trial when continuous; the lap if standing
+  /// start): the course's clock (Course::At at episode_steps() / kControlHz).
+  int64_t episode_steps() const { return episode_steps_; }
   const CarModel& car_model() const { return model_; }
   const Course& course() const { return course_; }
+  /// Where laps are timed from: the tracked point's arc length at the start.
+  double start_s_m() const { return start_s_m_; }
   /// The boxes and bots now (held steps included), for drawing.
   std::vector<CourseObject> objects() const;
   int current_lap() const { return static_cast<int>(result_.laps.size()) + 1; }

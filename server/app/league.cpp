@@ -19,7 +19,12 @@ League::Guards::Guards(const ServerConfig& c)
       signin_failures(c.signin_free_failures, 300),
       hash_slots(std::clamp(c.hash_concurrency > 0 ? c.hash_concurrency : static_cast<int>(std::thread::hardware_concurrency()) - 1, 1, 256)) {}
 
-League::League(ServerConfig config) : config_(std::move(config)), guards_(config_) {
+League::League(ServerConfig config)
+    : config_(std::move(config)),
+      database_url_(config_.database.empty() ? "sqlite:" + config_.data_dir + "/pitwall.db" : config_.database),
+      guards_(config_) {
+  std::string target, error;
+  if (!db::ParseUrl(database_url_, engine_, target, error)) engine_ = db::Engine::kSqlite;  // opening it says what is wrong
   if (shared_database()) pool_ = std::make_unique<db::Pool>(database_url(), config_.database_connections, 5000);
 }
 
@@ -125,7 +130,6 @@ void League::ClearProgress(int64_t id) {
   progress_.erase(id);
 }
 
-bool League::shared_database() const { return database_url().rfind("postgres", 0) == 0; }
 
 void League::Publish(int64_t race_id, const std::string& type, const std::string& data) {
   if (!shared_database()) return events_.Publish(race_id, type, data);

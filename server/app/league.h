@@ -92,7 +92,8 @@ class League {
   explicit League(ServerConfig config);
   const ServerConfig& config() const { return config_; }
   /// The database URL (db.h): the configured one, or the SQLite file in the data folder.
-  std::string database_url() const { return config_.database.empty() ? "sqlite:" + config_.data_dir + "/pitwall.db" : config_.database; }
+  /// The database's URL (the data folder's SQLite file unless --database named one), worked out once.
+  const std::string& database_url() const { return database_url_; }
   std::string models_dir() const { return config_.data_dir + "/models"; }
   db::Connection& db() const;  ///< this thread's connection (the one it borrowed, if it did)
   /// On PostgreSQL, lends this thread one of the shared connections for as long as the lease lives
@@ -101,7 +102,7 @@ class League {
   std::optional<db::Pool::Lease> BorrowConnection();
 
   EventBroker& events() { return events_; }
-  bool shared_database() const;  ///< PostgreSQL: other servers and workers may share it
+  bool shared_database() const { return engine_ == db::Engine::kPostgres; }  ///< other servers and workers may share it
   /// Tells the race's live listeners what happened (JSON `data`). On PostgreSQL through
   /// NOTIFY, so the listeners of every server hear it (FollowSharedEvents), this one's included.
   void Publish(int64_t race_id, const std::string& type, const std::string& data);
@@ -176,6 +177,8 @@ class League {
   std::string event_channel_;  ///< PostgreSQL: this league's NOTIFY channel (store::EventChannel)
   std::string EventChannel();
   ServerConfig config_;
+  std::string database_url_;                 // every store call asks for it: made once
+  db::Engine engine_ = db::Engine::kSqlite;  // as db::ParseUrl names it
   Guards guards_;
   EventBroker events_;
   std::mutex mu_;

@@ -112,16 +112,9 @@ void CourseFields(AppState& s) {
                   " on " + TrackName(s, o.track) + ".");
 }
 
-}  // namespace
-
-void DrawOrganiser(AppState& s) {
-  s.title = "Organiser";
-  A11yHeading(s, "Organiser");
-  if (!s.signed_in()) {
-    ImGui::TextDisabled("Sign in (Account) to organise community races.");
-    return;
-  }
-
+// The form for a new community race. It comes after the races the organiser already runs, so on a
+// phone those are at hand without scrolling past the form.
+void CreateRaceForm(AppState& s) {
   ImGui::Spacing();
   if (ImGui::CollapsingHeader("Create a community race", ImGuiTreeNodeFlags_DefaultOpen)) {
     TextField(s, "organiser.name", "Name", s.organiser.name, {"", "text", "off", "", 300, 80});
@@ -174,6 +167,17 @@ void DrawOrganiser(AppState& s) {
     }
     Tag(s, "organiser.create");
   }
+}
+
+}  // namespace
+
+void DrawOrganiser(AppState& s) {
+  s.title = "Organiser";
+  A11yHeading(s, "Organiser");
+  if (!s.signed_in()) {
+    ImGui::TextDisabled("Sign in (Account) to organise community races.");
+    return;
+  }
 
   ImGui::Spacing();
   ImGui::TextUnformatted("Races I organise");
@@ -190,8 +194,9 @@ void DrawOrganiser(AppState& s) {
     }
     Tag(s, "organiser.race." + race["name"].get<std::string>());
   }
+  if (mine.empty()) ImGui::TextDisabled("None yet: create one below.");
   ShowValue(s, "organiser.races", mine);
-  if (s.organiser.manage.race == 0) return;
+  if (s.organiser.manage.race == 0) return CreateRaceForm(s);
 
   ImGui::Separator();
   const std::string base = "/races/" + std::to_string(s.organiser.manage.race);
@@ -306,6 +311,7 @@ void DrawOrganiser(AppState& s) {
   }
   if (s.organiser.manage.participants.empty()) ImGui::TextDisabled("Nobody has joined yet: share the link.");
   ShowValue(s, "organiser.participants", people);
+  CreateRaceForm(s);
 }
 
 }  // namespace pw::web

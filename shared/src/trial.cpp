@@ -140,26 +140,20 @@ void Trial::FinishLap(LapStatus status, int64_t lap_time_ms, double progress_pct
   if (!continuous) StartEpisode();
 }
 
-void Trial::ResetToPreviousProgress() {
-  // DeepRacer: back at the previous step's progress, at rest, on the nearer
-  // lane (halfway between the centre line and that side's border).
-  const double s = prev_s_m_;
-  const double side = prev_offset_m_ >= 0.0 ? 1.0 : -1.0;
-  const double half = side > 0.0 ? track_.LeftWidthAt(s) : track_.RightWidthAt(s);
-  const Vec2 tangent = track_.TangentAt(s);
-  const Vec2 tp = track_.CenterAt(s) + LeftNormal(tangent) * (side * 0.5 * half);
+void Trial::PlaceOnLane(double s_m, double side) {
+  const double half = side > 0.0 ? track_.LeftWidthAt(s_m) : track_.RightWidthAt(s_m);
+  const Vec2 tangent = track_.TangentAt(s_m);
+  const Vec2 tp = track_.CenterAt(s_m) + LeftNormal(tangent) * (side * 0.5 * half);
   car_ = CarState{};
   car_.heading_rad = dmath::Heading(tangent);
   car_.position = tp - dmath::Direction(car_.heading_rad) * model_.params().tracked_point_m;
-  const TrackPosition pos = track_.Locate(model_.TrackedPoint(car_));
-  double delta = pos.s_m - prev_s_m_;
-  if (track_.closed()) {
-    if (delta > 0.5 * track_.length_m()) delta -= track_.length_m();
-    if (delta < -0.5 * track_.length_m()) delta += track_.length_m();
-  }
-  travelled_m_ = prev_travelled_m_ + delta;
-  s_m_ = pos.s_m;
-  offset_m_ = pos.offset_m;
+}
+
+void Trial::ResetToPreviousProgress() {
+  // DeepRacer: back at the previous step's progress, at rest, on the nearer
+  // lane (halfway between the centre line and that side's border).
+  PlaceOnLane(prev_s_m_, prev_offset_m_ >= 0.0 ? 1.0 : -1.0);
+  MeasureProgress(prev_travelled_m_, prev_s_m_);
 }
 
 std::vector<CourseObject> Trial::objects() const {
@@ -179,12 +173,7 @@ void Trial::ResetBehind(const CourseObject& hit) {
   double behind_s = hit.s_m - hit.footprint.half_length - front - kCrashResetGapM;
   for (int attempt = 0; attempt < 2 * (kMaxObstacles + kMaxBots); ++attempt) {
     const double s = track_.WrapS(behind_s);
-    const double half = side > 0.0 ? track_.LeftWidthAt(s) : track_.RightWidthAt(s);
-    const Vec2 tangent = track_.TangentAt(s);
-    const Vec2 tp = track_.CenterAt(s) + LeftNormal(tangent) * (side * 0.5 * half);
-    car_ = CarState{};
-    car_.heading_rad = dmath::Heading(tangent);
-    car_.position = tp - dmath::Direction(car_.heading_rad) * p.tracked_point_m;
+    PlaceOnLane(s, side);
     const Footprint body = CarFootprint(p, car_);
     const CourseObject* in_the_way = nullptr;
     for (const CourseObject& o : objects_)
@@ -196,15 +185,20 @@ void Trial::ResetBehind(const CourseObject& hit) {
     if (track_.closed() && back < -0.5 * track_.length_m()) back += track_.length_m();
     behind_s = s + std::min(back, -0.1);
   }
+  MeasureProgress(travelled_m_, s_m_);
+}
+
+double Trial::MeasureProgress(double from_travelled_m, double from_s_m) {
   const TrackPosition pos = track_.Locate(model_.TrackedPoint(car_));
-  double delta = pos.s_m - s_m_;
-  if (track_.closed()) {
+  double delta = pos.s_m - from_s_m;
+  if (track_.closed()) {  // the shorter way round a loop
     if (delta > 0.5 * track_.length_m()) delta -= track_.length_m();
     if (delta < -0.5 * track_.length_m()) delta += track_.length_m();
   }
-  travelled_m_ += delta;
+  travelled_m_ = from_travelled_m + delta;
   s_m_ = pos.s_m;
   offset_m_ = pos.offset_m;
+  return delta;
 }
 
 void Trial::HandleEvent(LapStatus event, int penalty_ms, const CourseObject* hit) {
@@ -269,15 +263,7 @@ void Trial::Advance(const Decision* decision) {
     const CourseObject hit = crashed_into >= 0 ? objects_[static_cast<size_t>(crashed_into)] : CourseObject{};
     ++episode_steps_;
 
-    const TrackPosition pos = track_.Locate(model_.TrackedPoint(car_));
-    double delta = pos.s_m - s_m_;
-    if (track_.closed()) {
-      if (delta > 0.5 * track_.length_m()) delta -= track_.length_m();
-      if (delta < -0.5 * track_.length_m()) delta += track_.length_m();
-    }
-    travelled_m_ += delta;
-    s_m_ = pos.s_m;
-    offset_m_ = pos.offset_m;
+    const double delta = MeasureProgress(travelled_m_, s_m_);
     const double state[5] = {car_.position.x, car_.position.y, car_.heading_rad, car_.speed_mps, car_.steering_rad};
     Hash(state, sizeof state);
     const WheelPositions wheels = model_.Wheels(car_);

@@ -46,6 +46,17 @@ class Recorder : public Policy {
   int count_ = 0;
 };
 
+GoldenRun Summarise(const std::string& name, const TrialResult& r, const Recorder& recorder) {
+  GoldenRun run;
+  run.name = name;
+  run.fingerprint = r.fingerprint;
+  run.observation_hash = recorder.hash.h;
+  run.complete_laps = r.complete_laps();
+  for (const LapResult& lap : r.laps) run.total_ms += lap.time_ms, run.crashes += lap.crash_count;
+  run.steps = r.steps;
+  return run;
+}
+
 }  // namespace
 
 std::vector<GoldenRun> RunGoldenTrials() {
@@ -62,14 +73,7 @@ std::vector<GoldenRun> RunGoldenTrials() {
       ExpertDriver expert(track, config.car);
       Recorder recorder(expert, variant == 1);
       const TrialResult r = RunTrial(track, rules, recorder, config);
-      GoldenRun run;
-      run.name = id + (variant == 0 ? "/continuous" : "/standing-spoiled");
-      run.fingerprint = r.fingerprint;
-      run.observation_hash = recorder.hash.h;
-      run.complete_laps = r.complete_laps();
-      for (const LapResult& lap : r.laps) run.total_ms += lap.time_ms;
-      run.steps = r.steps;
-      runs.push_back(run);
+      runs.push_back(Summarise(id + (variant == 0 ? "/continuous" : "/standing-spoiled"), r, recorder));
     }
     // The race types: random boxes from a seed, and bots changing lanes; the LIDAR in the
     // observations; every 97th action spoiled so crashes and their resets are in the runs.
@@ -90,14 +94,7 @@ std::vector<GoldenRun> RunGoldenTrials() {
       ExpertDriver expert(track, config.car);
       Recorder recorder(expert, true);
       const TrialResult r = RunTrial(track, rules, recorder, config);
-      GoldenRun run;
-      run.name = id + (variant == 0 ? "/object-avoidance-spoiled" : "/head-to-bot-spoiled");
-      run.fingerprint = r.fingerprint;
-      run.observation_hash = recorder.hash.h;
-      run.complete_laps = r.complete_laps();
-      for (const LapResult& lap : r.laps) run.total_ms += lap.time_ms, run.crashes += lap.crash_count;
-      run.steps = r.steps;
-      runs.push_back(run);
+      runs.push_back(Summarise(id + (variant == 0 ? "/object-avoidance-spoiled" : "/head-to-bot-spoiled"), r, recorder));
     }
   }
   return runs;

@@ -131,6 +131,10 @@ class Trial {
   void HandleEvent(LapStatus event, int penalty_ms, const CourseObject* hit = nullptr);
   void ResetToPreviousProgress();
   void ResetBehind(const CourseObject& hit);
+  /// The car at rest on a lane (side +1 left, -1 right) with its tracked point at arc length s.
+  void PlaceOnLane(double s_m, double side);
+  /// Progress to the car's position now, from where it was (travelled, arc length); the change in s.
+  double MeasureProgress(double from_travelled_m, double from_s_m);
   double EpisodeSeconds(double steps) const { return steps / kControlHz; }
   void Hash(const void* data, size_t size);
   double StepsToMs(double steps) const;

@@ -11,14 +11,18 @@ async function board(race, table) {
   etags[race.id] = r.headers.get('ETag');
   const data = await r.json();
   table.replaceChildren();
+  const crashes = race.race_type !== 'TIME_TRIAL';  // boxes or bots: how often each run hit one
   const head = el('tr');
-  for (const [t, c] of [['#'], ['Racer'], ['Time', 'num'], ['Best lap', 'num'], ['Gap', 'num'], ['Off track', 'num'], ['Entries', 'num']]) head.append(el('th', t, c));
+  const columns = [['#'], ['Racer'], ['Time', 'num'], ['Best lap', 'num'], ['Gap', 'num'], ['Off track', 'num'], ...(crashes ? [['Crashes', 'num']] : []), ['Entries', 'num']];
+  for (const [t, c] of columns) head.append(el('th', t, c));
   table.append(head);
-  if (data.entries.length === 0) { const row = el('tr'); const td = el('td', 'No ranked runs yet.', 'empty'); td.colSpan = 7; row.append(td); table.append(row); }
+  if (data.entries.length === 0) { const row = el('tr'); const td = el('td', 'No ranked runs yet.', 'empty'); td.colSpan = columns.length; row.append(td); table.append(row); }
   for (const e of data.entries) {
     const row = el('tr');
     row.append(el('td', e.rank), el('td', e.alias), el('td', secs(e.ranking_ms), 'num'), el('td', secs(e.best_lap_ms), 'num'),
-               el('td', e.gap_ms ? '+' + secs(e.gap_ms) : '—', 'num'), el('td', e.off_track_count, 'num'), el('td', e.submissions, 'num'));
+               el('td', e.gap_ms ? '+' + secs(e.gap_ms) : '—', 'num'), el('td', e.off_track_count, 'num'));
+    if (crashes) row.append(el('td', e.crash_count ?? 0, 'num'));
+    row.append(el('td', e.submissions, 'num'));
     table.append(row);
   }
 }
@@ -31,7 +35,7 @@ async function main() {
   for (const race of races) {
     const box = el('section', undefined, 'race');
     box.append(el('h2', race.name));
-    box.append(el('div', `${race.status} · ${race.track.name} (${race.track.length_m.toFixed(1)} m) · ${race.timing_method} · ` +
+    box.append(el('div', `${race.status} · ${race.race_type} · ${race.track.name} (${race.track.length_m.toFixed(1)} m) · ${race.timing_method} · ` +
                          `${race.laps} laps, ${race.min_laps} needed · closes ${new Date(race.closes_at).toLocaleString()}`, 'meta'));
     if (race.description) box.append(el('p', race.description));
     const table = el('table');

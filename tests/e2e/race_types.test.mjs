@@ -74,6 +74,19 @@ test('anyone watches a head-to-bot run replayed with its bots, verified against 
   assert.ok(later.objects.some((o, k) => o.x !== first.objects[k].x || o.y !== first.objects[k].y), JSON.stringify([first.objects, later.objects]));
   await shot(page, '30-head-to-bot-replay');
   assert.deepEqual(errors, []);
+
+  // The public leaderboard page names the race type and adds the crashes column.
+  await page.goto(`${server.url}/leaderboard.html`);
+  await page.waitForSelector('.race table td');
+  const table = await page.evaluate(() => ({
+    meta: document.querySelector('.race .meta').textContent,
+    head: [...document.querySelectorAll('.race th')].map((th) => th.textContent),
+    row: [...document.querySelectorAll('.race tr:nth-child(2) td')].map((td) => td.textContent),
+  }));
+  assert.match(table.meta, /HEAD_TO_BOT/);
+  const crashesAt = table.head.indexOf('Crashes');
+  assert.ok(crashesAt > 0, JSON.stringify(table));
+  assert.equal(table.row[crashesAt], String(done.result.crash_count));
   await context.close();
 });
 

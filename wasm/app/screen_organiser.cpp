@@ -136,8 +136,8 @@ void CreateRaceForm(AppState& s) {
     Slider(s, "Laps", s.organiser.laps, 1, 10);
     FitNextItem(s, 200, "Laps needed to rank");
     Slider(s, "Laps needed to rank", s.organiser.min_laps, 1, 10);
-    FitNextItem(s, 200, "Open for (s.organiser.days)");
-    Slider(s, "Open for (s.organiser.days)", s.organiser.days, 1, 90);
+    FitNextItem(s, 200, "Open for (days)");
+    Slider(s, "Open for (days)", s.organiser.days, 1, 90);
     FitNextItem(s, 200, "Invitation uses (0: no limit)");
     Slider(s, "Invitation uses (0: no limit)", s.organiser.max_uses, 0, 200);
     CourseFields(s);

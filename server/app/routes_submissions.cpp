@@ -171,7 +171,7 @@ void AddSubmissionRoutes(Api& api) {
     const auto trace = raw ? DecodeTrace(*raw) : Result<DecodedTrace>(Error{"the stored trace cannot be inflated"});
     if (!race || !race->track || !trace)
       return Problem(res, 500, "internal", "The run cannot be re-simulated", trace ? "the race's track is missing" : trace.error().message);
-    const RunAnalysis run = AnalyseRun(*race->track, race->rules, trace.value().steps);
+    const RunAnalysis run = AnalyseRun(*race->track, race->rules, trace.value().steps, ReplayConfig(trace.value()));
     res.set_header("Content-Disposition", "attachment; filename=\"submission-" + std::to_string(id) + "-steps.csv\"");
     res.set_header("Cache-Control", "private, max-age=86400");
     res.set_content(SimtraceCsv(run), "text/csv; charset=utf-8");

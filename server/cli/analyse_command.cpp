@@ -26,7 +26,7 @@ struct AnalyseOptions {
 };
 
 /// A trace file as the API serves it: the encoded trace, or still deflated.
-Result<std::vector<TraceStep>> LoadTrace(const std::string& path) {
+Result<DecodedTrace> LoadTrace(const std::string& path) {
   auto bytes = ReadFile(path, 64u << 20);
   if (!bytes) return bytes.error();
   std::string raw = bytes.value();
@@ -37,7 +37,7 @@ Result<std::vector<TraceStep>> LoadTrace(const std::string& path) {
   }
   auto trace = DecodeTrace(raw);
   if (!trace) return Error{path + ": " + trace.error().message};
-  return trace.value().steps;
+  return trace.value();
 }
 
 /// Race rules from a file: a rules object, or a race's JSON (its "rules").
@@ -67,7 +67,7 @@ int RunAnalyse(const AnalyseOptions& o) {
   for (const std::string& path : o.traces) {
     const auto trace = LoadTrace(path);
     if (!trace) return std::fprintf(stderr, "pitwall analyse: %s\n", trace.error().message.c_str()), 2;
-    runs.push_back(AnalyseRun(track.value(), rules.value(), trace.value()));
+    runs.push_back(AnalyseRun(track.value(), rules.value(), trace.value().steps, ReplayConfig(trace.value())));
   }
   if (o.csv) {
     std::fputs(SimtraceCsv(runs.front()).c_str(), stdout);

@@ -66,7 +66,7 @@ SandboxOutcome FromResult(const Frame& frame, const SandboxJob& job) {
   if (!laps) return Refused("the evaluator's result is malformed: " + laps.error().message);
   auto trace = DecodeTrace(frame.payload);
   if (!trace) return Refused("the evaluator's trace is malformed: " + trace.error().message);
-  ReplayCheck check = VerifyReplay(*job.track, job.rules, trace.value().steps, laps.value());
+  ReplayCheck check = VerifyReplay(*job.track, job.rules, trace.value().steps, laps.value(), ReplayConfig(trace.value()));
   if (!check.matches) return Refused("the evaluator's result does not replay: " + check.difference);
   SandboxOutcome out;
   out.kind = SandboxOutcome::Kind::kEvaluated;

@@ -55,7 +55,7 @@ StepStatus StatusOfLapEnd(LapStatus s) {
 }
 
 /// A row where the car is now (a lap's start, or a held step): no action applied.
-RunStep RowAtCar(const Trial& trial, const Track& track, double lap_length_m) {
+RunStep RowAtCar(const Trial& trial, double lap_length_m) {
   RunStep r;
   const CarState& c = trial.car();
   const Vec2 p = trial.car_model().TrackedPoint(c);
@@ -63,7 +63,7 @@ RunStep RowAtCar(const Trial& trial, const Track& track, double lap_length_m) {
   r.y = p.y;
   r.yaw_deg = RadToDeg(dmath::WrapAngle(c.heading_rad));
   r.car_speed_mps = c.speed_mps;
-  r.all_wheels_on_track = track.OnRoad(p);
+  r.all_wheels_on_track = trial.OnRoad(p);
   r.progress_pct = trial.lap_progress_pct();
   r.distance_m = r.progress_pct / 100.0 * lap_length_m;
   const RewardParams params = ComputeRewardParams(trial);
@@ -84,7 +84,7 @@ RunAnalysis AnalyseRun(const Track& track, const RaceRules& rules, const std::ve
   auto open_lap = [&] {
     // At the line: laps after the first begin where the last one crossed it, within the step that
     // crossed (the car is drawn where that step ended, a few centimetres on).
-    RunStep r = RowAtCar(trial, track, out.lap_length_m);
+    RunStep r = RowAtCar(trial, out.lap_length_m);
     r.lap = lap;
     r.trial_ms = lap_start_ms;
     r.lap_ms = 0;
@@ -102,7 +102,7 @@ RunAnalysis AnalyseRun(const Track& track, const RaceRules& rules, const std::ve
     RunStep r;
     if (held) {
       trial.Advance(nullptr);
-      r = RowAtCar(trial, track, out.lap_length_m);
+      r = RowAtCar(trial, out.lap_length_m);
       r.held = true;
       pause_s += 1.0 / kControlHz;
       r.pause_s = pause_s;

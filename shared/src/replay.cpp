@@ -108,6 +108,11 @@ Result<DecodedTrace> DecodeTrace(std::string_view b) {
   return t;
 }
 
+TrialConfig ReplayConfig(const DecodedTrace& trace, TrialConfig config) {
+  config.core_version = trace.core_version;
+  return config;
+}
+
 ReplayCheck VerifyReplay(const Track& track, const RaceRules& rules, const std::vector<TraceStep>& steps,
                          const std::vector<LapResult>& expected, const TrialConfig& config) {
   ReplayPolicy replay(steps);

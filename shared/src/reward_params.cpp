@@ -8,7 +8,7 @@ RewardParams ComputeRewardParams(const Trial& trial, bool reversed_direction) {
   const Track& track = trial.track();
   const StepEvents& step = trial.last_step();
   const Vec2 tp = trial.car_model().TrackedPoint(step.car);
-  const TrackPosition pos = track.Locate(tp);
+  const TrackPosition pos = trial.Locate(tp);
 
   RewardParams p;
   p.all_wheels_on_track = step.all_wheels_on_track;

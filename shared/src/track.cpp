@@ -18,6 +18,9 @@ constexpr double kMaxSpanM = 10000.0;
 constexpr size_t kMaxIndexEntries = size_t{1} << 22;
 constexpr double kCurvatureWindowM = 0.25;
 constexpr double kLocateWindowM = 1.0;
+// How far past its measured width a segment's band reaches: widths are measured at the rows,
+// and the road between them may bulge a little.
+constexpr double kBandMarginM = 0.1;
 
 std::string Row(size_t row_1based) { return "row " + std::to_string(row_1based) + ": "; }
 
@@ -35,7 +38,7 @@ double Curvature3(Vec2 a, Vec2 b, Vec2 c) {
 }
 
 Quad MakeQuad(const Waypoint& a, const Waypoint& b) {
-  Quad q{{a.inner, b.inner, b.outer, a.outer}, 0, 0, 0, 0};
+  Quad q{{a.inner, b.inner, b.outer, a.outer}, 0, 0, 0, 0, 0, {0, 0, 0, 0}};
   q.min_x = q.max_x = q.v[0].x;
   q.min_y = q.max_y = q.v[0].y;
   for (const Vec2& v : q.v) {
@@ -43,6 +46,13 @@ Quad MakeQuad(const Waypoint& a, const Waypoint& b) {
     q.max_x = std::max(q.max_x, v.x);
     q.min_y = std::min(q.min_y, v.y);
     q.max_y = std::max(q.max_y, v.y);
+  }
+  q.listed = {q.min_x, q.min_y, q.max_x, q.max_y};
+  for (const Vec2& c : {a.center, b.center}) {
+    q.listed.min_x = std::min(q.listed.min_x, c.x);
+    q.listed.max_x = std::max(q.listed.max_x, c.x);
+    q.listed.min_y = std::min(q.listed.min_y, c.y);
+    q.listed.max_y = std::max(q.listed.max_y, c.y);
   }
   return q;
 }
@@ -89,25 +99,17 @@ Result<Track> Track::Build(TrackDef def) {
   auto next = [&](size_t i) { return def.closed ? (i + 1) % n : std::min(i + 1, n - 1); };
   auto prev = [&](size_t i) { return def.closed ? (i + n - 1) % n : (i == 0 ? 0 : i - 1); };
 
-  // Widths and sides: the centre must lie between the borders, with the inner
-  // border on the same side all the way round.
-  int inner_side = 0;
+  // Border points must be apart. Where they lie along the centre line is not
+  // checked row by row: real tracks pair them up to a metre along the road, so
+  // both may fall on one side of a waypoint's normal (Tokyo_Training_track's
+  // chicane); what matters is that the centre line runs between the borders,
+  // checked below once the road is known.
   for (size_t i = 0; i < n; ++i) {
     const Waypoint& w = pts[i];
     const double width = Distance(w.inner, w.outer);
     if (width < kMinWidthM)
       return Error{Row(rows[i]) + "zero width: the inner and outer border points are " +
                    std::to_string(width) + " m apart"};
-    const Vec2 tangent = pts[next(i)].center - pts[prev(i)].center;
-    const double si = Cross(tangent, w.inner - w.center);
-    const double so = Cross(tangent, w.outer - w.center);
-    if ((si > 0.0 && so > 0.0) || (si < 0.0 && so < 0.0))
-      return Error{Row(rows[i]) +
-                   "negative width: the inner and outer border are on the same side of the centre line"};
-    const int side = si > 0.0 ? 1 : (si < 0.0 ? -1 : (so > 0.0 ? -1 : 1));
-    if (inner_side == 0) inner_side = side;
-    if (side != inner_side)
-      return Error{Row(rows[i]) + "negative width: the inner and outer border swap sides here"};
   }
 
   // The borders may not cross each other.
@@ -137,6 +139,8 @@ Result<Track> Track::Build(TrackDef def) {
   double min_x = w[0].center.x, max_x = min_x, min_y = w[0].center.y, max_y = min_y;
   for (size_t i = 0; i < segs; ++i) {
     quads.push_back(MakeQuad(w[i], w[next(i)]));
+    if (!def.closed && i == 0) quads.back().caps |= kStartCap;
+    if (!def.closed && i == segs - 1) quads.back().caps |= kEndCap;
     min_x = std::min(min_x, quads.back().min_x);
     max_x = std::max(max_x, quads.back().max_x);
     min_y = std::min(min_y, quads.back().min_y);
@@ -150,11 +154,33 @@ Result<Track> Track::Build(TrackDef def) {
   const double cell = std::max({0.5, std::sqrt(area / 65536.0), span / 256.0});
   size_t entries = 0;
   for (const Quad& q : quads)
-    entries += static_cast<size_t>(std::floor((q.max_x - q.min_x) / cell) + 2.0) * static_cast<size_t>(std::floor((q.max_y - q.min_y) / cell) + 2.0);
+    entries += static_cast<size_t>(std::floor((q.listed.max_x - q.listed.min_x) / cell) + 2.0) *
+               static_cast<size_t>(std::floor((q.listed.max_y - q.listed.min_y) / cell) + 2.0);
   if (entries > kMaxIndexEntries)
     return Error{"the track's segments are too long for its size (" + std::to_string(quads.size()) +
                  " segments cross the whole track); place waypoints along the road"};
-  t.index_ = std::make_shared<TrackIndex>(std::move(quads), cell);
+  t.index_ = std::make_shared<TrackIndex>(std::move(quads), cell, def.closed);
+
+  // The road is the area between the borders; the centre line must run on it,
+  // at every waypoint and halfway to the next (an open track's two end points
+  // sit on its caps, the road's edge).
+  for (size_t i = 0; i < segs; ++i) {
+    const bool end_point = !def.closed && i == 0;
+    if (!end_point && !t.OnRoad(w[i].center))
+      return Error{Row(rows[i]) + "the centre line is not between the borders here"};
+    if (!t.OnRoad(Lerp(w[i].center, w[next(i)].center, 0.5)))
+      return Error{Row(rows[i]) + "the centre line leaves the road between rows " + std::to_string(rows[i]) + " and " +
+                   std::to_string(rows[next(i)]) + ""};
+  }
+
+  // Which side the inner border is on: the side most waypoints say (a few may
+  // disagree where border points are paired far along the road).
+  int inner_left_votes = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const double si = Cross(w[next(i)].center - w[prev(i)].center, w[i].inner - w[i].center);
+    inner_left_votes += si > 0.0 ? 1 : (si < 0.0 ? -1 : 0);
+  }
+  const bool inner_left = inner_left_votes >= 0;
 
   // Left and right widths: perpendicular distances from each centre point to
   // the borders. Real tracks pair border points that are not abreast of the
@@ -170,7 +196,6 @@ Result<Track> Track::Build(TrackDef def) {
     t.left_w_[i] = t.RayToBorder(w[i].center, left, reach, false);
     t.right_w_[i] = t.RayToBorder(w[i].center, left * -1.0, reach, false);
     // A ray that grazes past a border's end (the ends of an open segment) falls back to the paired point.
-    const bool inner_left = inner_side > 0;
     if (t.left_w_[i] >= reach) t.left_w_[i] = Distance(w[i].center, inner_left ? w[i].inner : w[i].outer);
     if (t.right_w_[i] >= reach) t.right_w_[i] = Distance(w[i].center, inner_left ? w[i].outer : w[i].inner);
   }
@@ -178,6 +203,8 @@ Result<Track> Track::Build(TrackDef def) {
     t.left_w_[0] = t.left_w_[1], t.right_w_[0] = t.right_w_[1];
     t.left_w_[n - 1] = t.left_w_[n - 2], t.right_w_[n - 1] = t.right_w_[n - 2];
   }
+  for (size_t i = 0; i < n; ++i) t.max_band_m_ = std::max({t.max_band_m_, t.left_w_[i], t.right_w_[i]});
+  t.max_band_m_ += kBandMarginM;
 
   // Curvature through the nearest waypoints at least 0.25 m before and after
   // each one: waypoints lie on the designed curve, while points interpolated
@@ -283,6 +310,13 @@ double Track::RightWidthAt(double s_m) const {
 }
 
 bool Track::OnRoad(Vec2 p) const {
+  // Inside exactly one ring: between the borders of a loop whichever way its
+  // file names them, or inside an open track's outline.
+  const unsigned rings = index_->RingsAround(p);
+  return rings == kOuterRing || rings == kInnerRing;
+}
+
+bool Track::OnRoadAsQuads(Vec2 p) const {
   int cx, cy;
   if (!index_->CellOf(p, cx, cy)) return false;
   const auto span = index_->Cell(cx, cy);
@@ -291,35 +325,87 @@ bool Track::OnRoad(Vec2 p) const {
   return false;
 }
 
-TrackPosition Track::Locate(Vec2 p) const {
+TrackPosition Track::ProjectOn(int seg, Vec2 p) const {
   const size_t n = waypoints_.size();
-  auto project = [&](int seg) {
-    const Vec2 a = waypoints_[static_cast<size_t>(seg)].center;
-    const Vec2 b = waypoints_[(static_cast<size_t>(seg) + 1) % n].center;
-    const double t = ProjectOnSegment(a, b, p);
-    const Vec2 q = Lerp(a, b, t);
-    TrackPosition pos;
-    pos.segment = seg;
-    // Past the ends of an open segment progress keeps counting (below 0 or
-    // beyond the length), so a finish crossing there is timed inside its step.
-    double t_s = t;
-    if (!closed_ && (seg == 0 || seg == segment_count() - 1)) {
-      const Vec2 d = b - a;
-      const double raw = Dot(p - a, d) / Dot(d, d);
-      if ((seg == 0 && raw < 0.0) || (seg == segment_count() - 1 && raw > 1.0)) t_s = raw;
-    }
-    pos.s_m = s_[static_cast<size_t>(seg)] + t_s * (s_[static_cast<size_t>(seg) + 1] - s_[static_cast<size_t>(seg)]);
-    pos.distance_m = Distance(p, q);
-    pos.offset_m = Cross(b - a, p - a) >= 0.0 ? pos.distance_m : -pos.distance_m;
-    return pos;
-  };
+  const Vec2 a = waypoints_[static_cast<size_t>(seg)].center;
+  const Vec2 b = waypoints_[(static_cast<size_t>(seg) + 1) % n].center;
+  const double t = ProjectOnSegment(a, b, p);
+  const Vec2 q = Lerp(a, b, t);
+  TrackPosition pos;
+  pos.segment = seg;
+  // Past the ends of an open segment progress keeps counting (below 0 or
+  // beyond the length), so a finish crossing there is timed inside its step.
+  double t_s = t;
+  if (!closed_ && (seg == 0 || seg == segment_count() - 1)) {
+    const Vec2 d = b - a;
+    const double raw = Dot(p - a, d) / Dot(d, d);
+    if ((seg == 0 && raw < 0.0) || (seg == segment_count() - 1 && raw > 1.0)) t_s = raw;
+  }
+  pos.s_m = s_[static_cast<size_t>(seg)] + t_s * (s_[static_cast<size_t>(seg) + 1] - s_[static_cast<size_t>(seg)]);
+  pos.distance_m = Distance(p, q);
+  pos.offset_m = Cross(b - a, p - a) >= 0.0 ? pos.distance_m : -pos.distance_m;
+  return pos;
+}
 
+bool Track::InBand(const TrackPosition& pos) const {
+  const size_t i = static_cast<size_t>(pos.segment), j = (i + 1) % waypoints_.size();
+  const double len = s_[i + 1] - s_[i];
+  const double t = len > 0.0 ? std::clamp((pos.s_m - s_[i]) / len, 0.0, 1.0) : 0.0;
+  const std::vector<double>& w = pos.offset_m >= 0.0 ? left_w_ : right_w_;
+  return pos.distance_m <= w[i] + (w[j] - w[i]) * t + kBandMarginM;
+}
+
+bool Track::NearestSegment(Vec2 p, Candidates which, TrackPosition& best) const {
+  const bool in_band = which == Candidates::kInBand;
+  // Rings of cells outwards from p's (clamped) cell. A centre segment lies
+  // inside its quad, so a quad listed in a cell bounds it.
+  const double cell = index_->cell_m();
+  const Vec2 o = index_->origin();
+  const int cx = std::clamp(static_cast<int>(std::floor((p.x - o.x) / cell)), 0, index_->nx() - 1);
+  const int cy = std::clamp(static_cast<int>(std::floor((p.y - o.y) / cell)), 0, index_->ny() - 1);
+  const double cell_min_x = o.x + cx * cell, cell_min_y = o.y + cy * cell;
+  // Distance from p to the boundary of its (clamped) cell, so the ring bound is valid even outside the grid.
+  const double inset = std::max(0.0, std::min({p.x - cell_min_x, cell_min_x + cell - p.x, p.y - cell_min_y, cell_min_y + cell - p.y}));
+  const int max_ring = std::max(index_->nx(), index_->ny());
+  bool found = false;
+  for (int ring = 0; ring <= max_ring; ++ring) {
+    for (int y = cy - ring; y <= cy + ring; ++y) {
+      for (int x = cx - ring; x <= cx + ring; ++x) {
+        if (ring > 0 && y != cy - ring && y != cy + ring && x != cx - ring && x != cx + ring) continue;
+        const auto span = index_->Cell(x, y);
+        for (const int32_t* it = span.begin; it != span.end; ++it) {
+          if (which == Candidates::kAsVersion2 && !index_->OwnBoundsOverlap(index_->quads()[static_cast<size_t>(*it)], x, y)) continue;
+          const TrackPosition cand = ProjectOn(*it, p);
+          if (in_band && !InBand(cand)) continue;
+          if (!found || cand.distance_m < best.distance_m || (cand.distance_m == best.distance_m && cand.segment < best.segment))
+            best = cand, found = true;
+        }
+      }
+    }
+    // Every cell outside this ring is at least ring * cell (+ inset) away; no band reaches further than the widest.
+    const double bound = ring * cell + inset;
+    if (found && best.distance_m <= bound) return true;
+    if (in_band && bound > max_band_m_) return found;
+  }
+  return found;
+}
+
+TrackPosition Track::Locate(Vec2 p) const {
+  // The nearest centre segment whose band (its left or right width, measured
+  // across the road) holds p: a point on a wide section near a narrow one is
+  // never given to the narrow one, however border points are paired. A point
+  // in no band (off the road) goes to the nearest centre segment.
+  TrackPosition best;
+  if (NearestSegment(p, Candidates::kInBand, best) || NearestSegment(p, Candidates::kAll, best)) return best;
+  return ProjectOn(0, p);
+}
+
+TrackPosition Track::LocateAsQuads(Vec2 p) const {
   // On the road: the quad that holds the point decides (nearest centre among them).
   int cx, cy;
-  const bool in_grid = index_->CellOf(p, cx, cy);
   TrackPosition best;
   bool found = false;
-  if (in_grid) {
+  if (index_->CellOf(p, cx, cy)) {
     const auto span = index_->Cell(cx, cy);
     // The containing quad says which piece of road this is; the projection is
     // the nearest centre segment within a metre of it along the road, because
@@ -336,7 +422,7 @@ TrackPosition Track::Locate(Vec2 p) const {
           double along = std::fabs(s_[static_cast<size_t>(j)] - s_here);
           if (closed_) along = std::min(along, length_m_ - along);
           if (k > 1 && along > kLocateWindowM) break;
-          const TrackPosition cand = project(j);
+          const TrackPosition cand = ProjectOn(j, p);
           if (!found || cand.distance_m < best.distance_m || (cand.distance_m == best.distance_m && cand.segment < best.segment))
             best = cand, found = true;
         }
@@ -344,37 +430,9 @@ TrackPosition Track::Locate(Vec2 p) const {
     }
     if (found) return best;
   }
-
-  // Off the road: nearest centre segment, searching rings of cells outwards.
-  // A centre segment lies inside its quad, so a quad listed in a cell bounds it.
-  const double cell = index_->cell_m();
-  if (!in_grid) {
-    const Vec2 o = index_->origin();
-    cx = std::clamp(static_cast<int>(std::floor((p.x - o.x) / cell)), 0, index_->nx() - 1);
-    cy = std::clamp(static_cast<int>(std::floor((p.y - o.y) / cell)), 0, index_->ny() - 1);
-  }
-  const Vec2 o = index_->origin();
-  const double cell_min_x = o.x + cx * cell, cell_min_y = o.y + cy * cell;
-  // Distance from p to the boundary of its (clamped) cell, so the ring bound is valid even outside the grid.
-  const double inset = std::min({p.x - cell_min_x, cell_min_x + cell - p.x, p.y - cell_min_y, cell_min_y + cell - p.y});
-  const int max_ring = std::max(index_->nx(), index_->ny());
-  for (int ring = 0; ring <= max_ring; ++ring) {
-    for (int y = cy - ring; y <= cy + ring; ++y) {
-      for (int x = cx - ring; x <= cx + ring; ++x) {
-        if (ring > 0 && y != cy - ring && y != cy + ring && x != cx - ring && x != cx + ring) continue;
-        const auto span = index_->Cell(x, y);
-        for (const int32_t* it = span.begin; it != span.end; ++it) {
-          const TrackPosition cand = project(*it);
-          if (!found || cand.distance_m < best.distance_m || (cand.distance_m == best.distance_m && cand.segment < best.segment))
-            best = cand, found = true;
-        }
-      }
-    }
-    // Every cell outside this ring is at least ring * cell (+ inset) away.
-    if (found && best.distance_m <= ring * cell + std::max(0.0, inset)) return best;
-  }
-  if (!found) best = project(0);
-  return best;
+  // Off the road: the nearest centre segment, among the quads listed as they were then.
+  if (NearestSegment(p, Candidates::kAsVersion2, best)) return best;
+  return ProjectOn(0, p);
 }
 
 double Track::RayToEdge(Vec2 origin, Vec2 dir, double max_m) const { return RayToBorder(origin, dir, max_m, true); }

@@ -5,6 +5,15 @@
 // bounding box overlaps it, in ascending order (ordered iteration keeps the
 // core deterministic). Queries look at one cell, or walk cells along a ray,
 // so their cost is independent of the number of waypoints.
+//
+// The road itself is not the union of the quads: at a tight hairpin, or where
+// a file pairs border points far apart along the road (Tokyo_Training_track),
+// quads twist and overlap. As in DeepRacer (shapely's Polygon(outer, [inner])),
+// the road is the area between the two border rings, each ring's inside by the
+// even-odd rule. A point's rings are counted along a horizontal ray, cell by
+// cell, until the ray reaches a cell no quad touches; such a cell lies wholly
+// on one side of every border, and which rings enclose it is worked out once,
+// when the index is built.
 #pragma once
 
 #include <cstdint>
@@ -14,14 +23,27 @@
 
 namespace pw {
 
-struct Quad {
-  Vec2 v[4];  // inner_i, inner_i+1, outer_i+1, outer_i
+struct Box {
   double min_x, min_y, max_x, max_y;
 };
 
+struct Quad {
+  Vec2 v[4];  // inner_i, inner_i+1, outer_i+1, outer_i
+  double min_x, min_y, max_x, max_y;  // the quad's own bounds
+  uint8_t caps = 0;  // open tracks: kStartCap (v[3]-v[0]) and kEndCap (v[1]-v[2]) close the outline
+  // What the grid lists it by: the quad with its centre segment, which border
+  // points paired far along the road can leave outside the quad.
+  Box listed;
+};
+
+inline constexpr uint8_t kStartCap = 1, kEndCap = 2;
+/// The border rings, as bits: the outer border (or an open track's whole outline) and the inner border.
+inline constexpr unsigned kOuterRing = 1, kInnerRing = 2;
+
 class TrackIndex {
  public:
-  TrackIndex(std::vector<Quad> quads, double cell_m);
+  /// `closed`: the borders are two rings (a loop); otherwise they and the caps are one outline.
+  TrackIndex(std::vector<Quad> quads, double cell_m, bool closed);
 
   const std::vector<Quad>& quads() const { return quads_; }
   /// Quads whose bounds overlap the cell at (cx, cy), or an empty range outside the grid.
@@ -31,6 +53,11 @@ class TrackIndex {
   };
   Span Cell(int cx, int cy) const;
   bool CellOf(Vec2 p, int& cx, int& cy) const;
+  /// The border rings that enclose p (even-odd rule per ring): kOuterRing | kInnerRing bits.
+  unsigned RingsAround(Vec2 p) const;
+  /// Whether the quad's own bounds (not its listed ones) overlap cell (cx, cy):
+  /// the cells versions 1 and 2 of the core listed it in.
+  bool OwnBoundsOverlap(const Quad& q, int cx, int cy) const;
   int nx() const { return nx_; }
   int ny() const { return ny_; }
   double cell_m() const { return cell_m_; }
@@ -43,6 +70,8 @@ class TrackIndex {
   int nx_ = 0, ny_ = 0;
   std::vector<int32_t> offsets_;  // CSR: nx*ny + 1
   std::vector<int32_t> items_;
+  bool closed_ = true;
+  std::vector<uint8_t> rings_;  // per cell that no quad touches: the rings around it
 };
 
 /// Even-odd point-in-polygon for a quad (works for non-convex quads).

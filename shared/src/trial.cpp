@@ -63,7 +63,7 @@ Trial::Trial(const Track& track, const RaceRules& rules, const TrialConfig& conf
   CarState start;
   start.position = track_.CenterAt(config_.start_s_m);
   start.heading_rad = dmath::Heading(track_.TangentAt(config_.start_s_m));
-  start_s_m_ = track_.Locate(model_.TrackedPoint(start)).s_m;
+  start_s_m_ = Locate(model_.TrackedPoint(start)).s_m;
   last_step_.car = start;
   lap_length_m_ = track_.closed() ? track_.length_m() : track_.length_m() - start_s_m_;
   StartEpisode();
@@ -75,7 +75,7 @@ void Trial::StartEpisode() {
   car_ = CarState{};
   car_.position = track_.CenterAt(config_.start_s_m);
   car_.heading_rad = dmath::Heading(track_.TangentAt(config_.start_s_m));
-  const TrackPosition pos = track_.Locate(model_.TrackedPoint(car_));
+  const TrackPosition pos = Locate(model_.TrackedPoint(car_));
   s_m_ = pos.s_m;
   offset_m_ = pos.offset_m;
   travelled_m_ = 0.0;
@@ -97,10 +97,18 @@ double Trial::lap_progress_pct() const {
   return std::clamp(100.0 * done / lap_length_m_, 0.0, 100.0);
 }
 
+bool Trial::OnRoad(Vec2 p) const {
+  return config_.core_version >= kRoadBetweenBordersCoreVersion ? track_.OnRoad(p) : track_.OnRoadAsQuads(p);
+}
+
+TrackPosition Trial::Locate(Vec2 p) const {
+  return config_.core_version >= kRoadBetweenBordersCoreVersion ? track_.Locate(p) : track_.LocateAsQuads(p);
+}
+
 void Trial::Observe() {
   obs_.time_s = static_cast<double>(time_ms()) / 1000.0;
   obs_.car = car_;
-  obs_.position = track_.Locate(model_.TrackedPoint(car_));
+  obs_.position = Locate(model_.TrackedPoint(car_));
   if (!course_.empty()) course_.At(EpisodeSeconds(static_cast<double>(episode_steps_)), obs_.objects);
   sensors_.Fill(obs_);
 }
@@ -189,7 +197,7 @@ void Trial::ResetBehind(const CourseObject& hit) {
 }
 
 double Trial::MeasureProgress(double from_travelled_m, double from_s_m) {
-  const TrackPosition pos = track_.Locate(model_.TrackedPoint(car_));
+  const TrackPosition pos = Locate(model_.TrackedPoint(car_));
   double delta = pos.s_m - from_s_m;
   if (track_.closed()) {  // the shorter way round a loop
     if (delta > 0.5 * track_.length_m()) delta -= track_.length_m();
@@ -269,7 +277,7 @@ void Trial::Advance(const Decision* decision) {
     const WheelPositions wheels = model_.Wheels(car_);
     bool any_on = false, all_on = true;
     for (const Vec2& w : wheels.wheel) {
-      const bool on = track_.OnRoad(w);
+      const bool on = OnRoad(w);
       any_on = any_on || on;
       all_on = all_on && on;
     }

@@ -449,7 +449,7 @@ TEST(Replays, TracesComeOverHttpAndVerifyAndCsvDownloads) {
   ASSERT_TRUE(decoded.ok()) << decoded.error().message;
   const Track track = ImportTrack(anon.Get("/api/v1/races/" + rid + "/track")->body, "t.json").value();
   const RaceRules rules = DefaultRaceRules();
-  const ReplayCheck check = VerifyReplay(track, rules, decoded.value().steps, LapsFromJson(run["laps"]).value());
+  const ReplayCheck check = VerifyReplay(track, rules, decoded.value().steps, LapsFromJson(run["laps"]).value(), ReplayConfig(decoded.value()));
   EXPECT_TRUE(check.matches) << check.difference;
   // Compact: the stored (deflated) trace per lap.
   auto league_db = OpenLeagueDb(server.data_dir());

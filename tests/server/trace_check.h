@@ -55,7 +55,7 @@ inline int ExpectEveryRunReplays(db::Connection& db) {
     const RaceRules rules = stored_rules.value();
     const auto expected = LapsFromJson(nlohmann::json::parse(q.getColumn(2).getString())).value();
     // A model error ends the trace where it happened: the replay runs out of actions at that very step.
-    const ReplayCheck check = VerifyReplay(track, rules, trace.value().steps, expected);
+    const ReplayCheck check = VerifyReplay(track, rules, trace.value().steps, expected, ReplayConfig(trace.value()));
     EXPECT_TRUE(check.matches) << "submission " << id << ": " << check.difference;
     char fp[17];
     std::snprintf(fp, sizeof fp, "%016llx", static_cast<unsigned long long>(check.result.fingerprint));

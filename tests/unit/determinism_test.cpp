@@ -30,6 +30,9 @@ TEST(Determinism, GoldenTrialsMatchTheRecordedFingerprints) {
       {"harbour_hairpin/head-to-bot-spoiled", 0xcb47cfd6c7185cb2ull},
       {"quarry_sprint/object-avoidance-spoiled", 0x59cb640c912ac0dfull},
       {"quarry_sprint/head-to-bot-spoiled", 0x5728a8723cacec0aull},
+      // Core version 3's road between the borders, on a track whose quads twist.
+      {"awkward_loop_skewed/continuous", 0x528dd0edb4ca1455ull},
+      {"awkward_loop_skewed/standing-spoiled", 0x6d52ecb9e7e79971ull},
   };
   const auto runs = golden::RunGoldenTrials();
   ASSERT_EQ(runs.size(), recorded.size());

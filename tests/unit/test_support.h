@@ -12,6 +12,7 @@
 #include "pitwall/math.h"
 #include "pitwall/policy.h"
 #include "pitwall/track.h"
+#include "pitwall/track_library.h"
 
 namespace pw::testing {
 
@@ -57,6 +58,42 @@ inline TrackDef StraightDef(double length_m, double width_m, int n = 21) {
     const double x = length_m * i / (n - 1);
     def.waypoints.push_back({{x, 0.0}, {x, width_m / 2}, {x, -width_m / 2}});
   }
+  return def;
+}
+
+/// A loop with what real tracks make hard to read: a chicane of tight S-bends, and a
+/// hairpin tighter than half the road's width, whose legs open out at 30 degrees (its
+/// inner border loops back on itself, and the two legs' inner borders cross).
+inline TrackDef AwkwardLoopDef(double hairpin_radius_m = 0.4, double width_m = 1.0) {
+  using K = TrackPiece::Kind;
+  auto S = [](double l) { return TrackPiece{K::kStraight, l, 0.0, 0.0}; };
+  auto A = [](double r, double deg) { return TrackPiece{K::kArc, 0.0, r, deg}; };
+  const TrackPiece close{K::kClosingStraight, 0.0, 0.0, 0.0};
+  return DesignTrack("awkward_loop", "Awkward Loop",
+                     {close, A(1.2, 90), S(1.5), A(0.7, -60), A(0.7, 120), A(0.7, -60), S(1.0), A(1.2, 120), close,
+                      A(hairpin_radius_m, 150)},
+                     width_m)
+      .value();
+}
+
+/// The same loop with each row's border points taken `shift` rows along the road: the
+/// inner one ahead, the outer one behind. Both border rings stay exactly as they were, so
+/// the road does too; but quads between consecutive rows twist, and at the bends both of
+/// a row's border points fall on one side of its normal. Real files pair them like this
+/// (Tokyo_Training_track's chicane, up to 0.9 m along the road).
+inline TrackDef SkewBorders(TrackDef def, int shift) {
+  const bool repeated = def.waypoints.size() > 1 && def.waypoints.front().center.x == def.waypoints.back().center.x &&
+                        def.waypoints.front().center.y == def.waypoints.back().center.y;
+  if (repeated) def.waypoints.pop_back();
+  const int n = static_cast<int>(def.waypoints.size());
+  std::vector<Waypoint> skewed = def.waypoints;
+  for (int i = 0; i < n; ++i) {
+    skewed[static_cast<size_t>(i)].inner = def.waypoints[static_cast<size_t>(((i + shift) % n + n) % n)].inner;
+    skewed[static_cast<size_t>(i)].outer = def.waypoints[static_cast<size_t>(((i - shift) % n + n) % n)].outer;
+  }
+  def.waypoints = std::move(skewed);
+  if (repeated) def.waypoints.push_back(def.waypoints.front());
+  def.id += "_skewed";
   return def;
 }
 

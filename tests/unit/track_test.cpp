@@ -180,13 +180,24 @@ TEST(TrackValidation, ZeroWidth) {
   EXPECT_NE(r.error().message.find("row 13: zero width"), std::string::npos) << r.error().message;
 }
 
-TEST(TrackValidation, NegativeWidthBothBordersOnOneSide) {
+TEST(TrackValidation, CentreLineOutsideTheRoad) {
+  // Row 21's outer point is pulled in between the centre and the inner border:
+  // the outer border passes inside the centre line there.
   TrackDef def = CircleDef(3.0, 1.0, 50);
   Waypoint& w = def.waypoints[20];
-  w.outer = w.center + (w.inner - w.center) * 0.5;  // both on the inner side
+  w.outer = w.center + (w.inner - w.center) * 0.5;
   const auto r = Track::Build(def);
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.error().message.find("row 21: negative width"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("row 21: the centre line is not between the borders here"), std::string::npos) << r.error().message;
+  // Between rows too: both borders of a straight's row 6 pushed to one side, 0.1 m and
+  // 0.2 m right of the centre line. The rows themselves stay on the road; the centre
+  // line between rows 5 and 6 leaves it.
+  TrackDef straight = testing::StraightDef(4.0, 0.8, 11);
+  straight.waypoints[5].inner = straight.waypoints[5].center + Vec2{0.0, -0.1};
+  straight.waypoints[5].outer = straight.waypoints[5].center + Vec2{0.0, -0.2};
+  const auto s = Track::Build(straight);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message.find("the centre line"), std::string::npos) << s.error().message;
 }
 
 TEST(TrackValidation, BordersSwappingSides) {
@@ -194,7 +205,8 @@ TEST(TrackValidation, BordersSwappingSides) {
   std::swap(def.waypoints[30].inner, def.waypoints[30].outer);
   const auto r = Track::Build(def);
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.error().message.find("row 31: negative width: the inner and outer border swap sides"), std::string::npos)
+  EXPECT_NE(r.error().message.find("row 30: the inner border crosses the outer border (inner rows 30-31, outer rows 30-31)"),
+            std::string::npos)
       << r.error().message;
 }
 

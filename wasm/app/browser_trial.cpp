@@ -92,9 +92,9 @@ std::shared_ptr<const CourseView> MakeCourseView(std::shared_ptr<const Track> tr
   return view;
 }
 
-TrialResult RecordReplay(const Track& track, const RaceRules& rules, const std::vector<TraceStep>& steps, std::vector<Frame>& frames) {
-  ReplayPolicy replay(steps);
-  Trial trial(track, rules);
+TrialResult RecordReplay(const Track& track, const RaceRules& rules, const DecodedTrace& trace, std::vector<Frame>& frames) {
+  ReplayPolicy replay(trace.steps);
+  Trial trial(track, rules, ReplayConfig(trace));
   frames.clear();
   frames.push_back(FrameOf(trial, rules.laps, false));
   while (!trial.finished()) {

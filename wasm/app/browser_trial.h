@@ -9,6 +9,7 @@
 
 #include "pitwall/course.h"
 #include "pitwall/model_metadata.h"
+#include "pitwall/replay.h"
 #include "pitwall/trial.h"
 
 namespace pw::web {
@@ -35,8 +36,8 @@ std::shared_ptr<const CourseView> MakeCourseView(std::shared_ptr<const Track> tr
 /// The frame a trial is at now.
 Frame FrameOf(const Trial& trial, int laps, bool held);
 
-/// Re-simulates a trace (no model needed), recording every step for playback.
-TrialResult RecordReplay(const Track& track, const RaceRules& rules, const std::vector<TraceStep>& steps, std::vector<Frame>& frames);
+/// Re-simulates a trace (no model needed) as the core that recorded it ran, recording every step for playback.
+TrialResult RecordReplay(const Track& track, const RaceRules& rules, const DecodedTrace& trace, std::vector<Frame>& frames);
 
 class BrowserTrial {
  public:

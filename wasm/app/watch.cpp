@@ -46,9 +46,9 @@ void WatchRun(AppState& s, int64_t race_id, int64_t submission_id, bool as_ghost
       return;
     }
     const RaceRules rules = RulesOf(s.race_detail[race_id]);
-    raw->result = RecordReplay(*s.race_tracks[race_id], rules, trace.value().steps, raw->frames);
+    raw->result = RecordReplay(*s.race_tracks[race_id], rules, trace.value(), raw->frames);
     raw->course = MakeCourseView(s.race_tracks[race_id], rules);
-    raw->analysis = std::make_shared<const AnalysedRun>(AnalyseRun(*s.race_tracks[race_id], rules, trace.value().steps));
+    raw->analysis = std::make_shared<const AnalysedRun>(AnalyseRun(*s.race_tracks[race_id], rules, trace.value().steps, ReplayConfig(trace.value())));
     const auto server_laps = LapsFromJson(raw->server_laps);
     if (!server_laps) {
       raw->phase = ReplayRun::Phase::kFailed;

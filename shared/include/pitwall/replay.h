@@ -36,6 +36,9 @@ struct DecodedTrace {
 std::string EncodeTrace(const std::vector<TraceStep>& steps, const ActionSpace& space);
 /// Decodes a trace; refuses other formats, other core versions and damaged data, saying which.
 Result<DecodedTrace> DecodeTrace(std::string_view bytes);
+/// How a decoded trace replays: `config` following the core version that recorded it,
+/// so a run raced by an older core replays as it was raced.
+TrialConfig ReplayConfig(const DecodedTrace& trace, TrialConfig config = {});
 
 /// A replay checked against the laps the server stored.
 struct ReplayCheck {

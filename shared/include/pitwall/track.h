@@ -75,12 +75,22 @@ class Track {
   /// Arc length of waypoint i along the centre line.
   double waypoint_s(int i) const { return s_[static_cast<size_t>(i)]; }
 
-  /// Projects a point onto the centre line. Points on the road map to the
-  /// piece of road they are on, so sections that pass close to each other
-  /// never get confused; points off the road map to the nearest centre segment.
+  /// Projects a point onto the centre line: the nearest centre segment whose
+  /// band (its left or right width, measured across the road) holds the point,
+  /// so a point on one section is never given to another that passes close by;
+  /// a point in no band (well off the road) maps to the nearest centre segment.
   TrackPosition Locate(Vec2 p) const;
-  /// Inside the outer border and outside the inner border.
+  /// Locate as racing core versions 1 and 2 did: the nearest centre segment
+  /// within a metre, along the road, of a quad that holds the point.
+  TrackPosition LocateAsQuads(Vec2 p) const;
+  /// Between the borders: inside the outer border's ring and outside the inner
+  /// one's, each by the even-odd rule (DeepRacer's Polygon(outer, [inner])); for
+  /// an open track, inside the outline of both borders and the two end caps.
   bool OnRoad(Vec2 p) const;
+  /// The road as racing core versions 1 and 2 saw it: inside one of the quads
+  /// between consecutive waypoints. It differs from OnRoad only where quads twist
+  /// or overlap; replays of those versions' traces use it.
+  bool OnRoadAsQuads(Vec2 p) const;
   /// Distance from `origin` along unit `dir` to the first road edge, capped at `max_m`.
   double RayToEdge(Vec2 origin, Vec2 dir, double max_m) const;
 
@@ -103,6 +113,15 @@ class Track {
     double t;
   };
   SegmentRef FindSegment(double s_m) const;
+  TrackPosition ProjectOn(int segment, Vec2 p) const;
+  bool InBand(const TrackPosition& pos) const;
+  enum class Candidates {
+    kAll,         // every centre segment
+    kInBand,      // those whose band holds the point
+    kAsVersion2,  // as core versions 1 and 2 listed them: by their quads' own bounds
+  };
+  /// The nearest centre segment to p among the candidates.
+  bool NearestSegment(Vec2 p, Candidates which, TrackPosition& best) const;
   double RayToBorder(Vec2 origin, Vec2 dir, double max_m, bool open_ends) const;
 
   std::string id_;
@@ -113,6 +132,7 @@ class Track {
   std::vector<double> curvature_;  // per waypoint
   std::vector<double> left_w_, right_w_;
   double length_m_ = 0.0;
+  double max_band_m_ = 0.0;        // the widest band: no point in a band is further from its segment
   TrackStats stats_;
   std::shared_ptr<const TrackIndex> index_;
 };

@@ -21,9 +21,16 @@ namespace pw {
 /// The simulation's version: bump it whenever a trial's result for the same
 /// inputs changes (the golden fingerprints change with it). Traces carry it.
 /// Version 2 added race types (boxes, bot cars, crashes, LIDAR); it runs time trials exactly as
-/// version 1 did, so it replays version 1's traces too (kOldestReplayableCoreVersion).
-inline constexpr int kCoreVersion = 2;
+/// version 1 did. Version 3 takes the road to be the area between the borders, as DeepRacer does,
+/// where 1 and 2 took the union of the quads between consecutive waypoints, and locates a point on
+/// the centre segment whose band across the road holds it, where 1 and 2 searched near the quad
+/// that held it. The two differ only where quads twist or overlap (tight hairpins, border points
+/// paired far along the road). A trial follows the version it is given (TrialConfig::core_version),
+/// so traces of 1 and 2 replay exactly.
+inline constexpr int kCoreVersion = 3;
 inline constexpr int kOldestReplayableCoreVersion = 1;
+/// The first version whose road is the area between the borders (Track::OnRoad).
+inline constexpr int kRoadBetweenBordersCoreVersion = 3;
 
 inline constexpr int kControlHz = 15;          ///< one observation and one action per 1/15 s
 inline constexpr int kPhysicsSubsteps = 4;     ///< fixed physics steps per control step
@@ -67,6 +74,9 @@ struct TrialConfig {
   /// Where the car starts and laps are timed from, as arc length along the
   /// centre line (wrapped on loops). Races start at 0; training starts anywhere.
   double start_s_m = 0.0;
+  /// The racing core version whose rules the trial follows: replays set their trace's
+  /// (DecodedTrace::core_version), so a run recorded by an older core replays as it was raced.
+  int core_version = kCoreVersion;
 };
 
 /// What the last control step that took a decision did: the car where the
@@ -122,6 +132,10 @@ class Trial {
   int current_lap() const { return static_cast<int>(result_.laps.size()) + 1; }
   /// Progress of the current lap, 0..100.
   double lap_progress_pct() const;
+  /// Whether a point is on the road, and where it is along the centre line, as
+  /// the core version this trial follows sees them.
+  bool OnRoad(Vec2 p) const;
+  TrackPosition Locate(Vec2 p) const;
   int64_t time_ms() const;
 
  private:

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 #include "track_index.h"
@@ -141,14 +142,18 @@ Result<Track> Track::Build(TrackDef def) {
     quads.push_back(MakeQuad(w[i], w[next(i)]));
     if (!def.closed && i == 0) quads.back().caps |= kStartCap;
     if (!def.closed && i == segs - 1) quads.back().caps |= kEndCap;
-    min_x = std::min(min_x, quads.back().min_x);
-    max_x = std::max(max_x, quads.back().max_x);
-    min_y = std::min(min_y, quads.back().min_y);
-    max_y = std::max(max_y, quads.back().max_y);
+    // The index covers the quads' listed boxes, which hold the centre line too.
+    min_x = std::min(min_x, quads.back().listed.min_x);
+    max_x = std::max(max_x, quads.back().listed.max_x);
+    min_y = std::min(min_y, quads.back().listed.min_y);
+    max_y = std::max(max_y, quads.back().listed.max_y);
   }
   const double span = std::max(max_x - min_x, max_y - min_y);
-  if (!(span <= kMaxSpanM))
-    return Error{"the track spans " + std::to_string(span) + " m; a track may span at most " + std::to_string(static_cast<int>(kMaxSpanM)) + " m"};
+  if (!(span <= kMaxSpanM)) {
+    char text[96];
+    std::snprintf(text, sizeof text, "the track spans %.4g m; a track may span at most %.0f m", span, kMaxSpanM);
+    return Error{text};
+  }
   const double area = (max_x - min_x) * (max_y - min_y);
   // At most 256 cells a side; then count the index's entries before making it.
   const double cell = std::max({0.5, std::sqrt(area / 65536.0), span / 256.0});

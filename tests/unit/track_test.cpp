@@ -171,6 +171,17 @@ TEST(TrackValidation, HugeSpanIsRefusedBeforeTheIndexIsBuilt) {
   EXPECT_TRUE(big.ok()) << big.error().message;
 }
 
+// Found by tests/fuzz: borders of a few metres with one centre point 1e30 m away
+// passed the span check (which looked at the borders) and the index (which also
+// covers the centre line) then asked for a grid larger than memory.
+TEST(TrackValidation, CentreLineFarFromItsBordersIsRefusedBeforeTheIndexIsBuilt) {
+  TrackDef def = CircleDef(3.0, 1.0, 50);
+  def.waypoints[30].center = {1e30, -1e30};
+  const auto r = Track::Build(def);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "the track spans 1e+30 m; a track may span at most 10000 m");
+}
+
 TEST(TrackValidation, ZeroWidth) {
   TrackDef def = CircleDef(3.0, 1.0, 50);
   def.waypoints[12].inner = def.waypoints[12].center;

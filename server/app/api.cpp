@@ -12,7 +12,7 @@ void Api::Add(const std::string& method, const std::string& path_template, Handl
     const std::optional<db::Pool::Lease> lease = [&]() -> std::optional<db::Pool::Lease> {
       try {
         return league_.BorrowConnection();  // PostgreSQL: one of the shared connections, for this request
-      } catch (const db::Error&) {
+      } catch (const db::Error&) {  // db::Busy, or the database cannot be reached
         busy = true;
         return std::nullopt;
       }

@@ -174,6 +174,9 @@ void InstallEdgePolicy(EdgeServer& http, League& league) {
   http.set_pre_routing_handler([&league](const httplib::Request& req, httplib::Response& res) {
     try {
       return PreRouting(league, req, res);
+    } catch (const db::Busy&) {  // the limits live in the database, and every connection is in use
+      Refuse(req, res, 503, "busy", "The server is busy", "every database connection is in use; retry in a second", 1);
+      return httplib::Server::HandlerResponse::Handled;
     } catch (const std::exception& e) {
       std::fprintf(stderr, "pitwall: edge rules failed on %s: %s\n", Printable(req.path, 80).c_str(), e.what());
       Refuse(req, res, 500, "internal", "Internal error", "the server could not check the request");

@@ -137,7 +137,7 @@ int Pool::open() const {
 Pool::Lease Pool::Borrow() {
   std::unique_lock<std::mutex> lock(s_->mu);
   if (!s_->cv.wait_for(lock, std::chrono::milliseconds(s_->wait_ms), [&] { return !s_->idle.empty() || s_->open < s_->size; }))
-    throw Error("all " + std::to_string(s_->size) + " database connections stayed busy for " + std::to_string(s_->wait_ms) + " ms");
+    throw Busy("all " + std::to_string(s_->size) + " database connections stayed busy for " + std::to_string(s_->wait_ms) + " ms");
   if (!s_->idle.empty()) {
     std::unique_ptr<Connection> c = std::move(s_->idle.back());
     s_->idle.pop_back();

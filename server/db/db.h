@@ -32,6 +32,13 @@ class Error : public std::runtime_error {
   bool unique_violation_;
 };
 
+/// Every connection of the pool stayed in use for its wait (5 s in the server): the
+/// server is busy, not broken; callers answer 503 with Retry-After.
+class Busy : public Error {
+ public:
+  using Error::Error;
+};
+
 namespace detail {
 struct StatementImpl;
 struct ConnectionImpl;

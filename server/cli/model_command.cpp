@@ -70,6 +70,18 @@ struct TrainArgs {
   unsigned seed = 1;
 };
 
+// "3 clean laps, best 20.238 s", or over several courses "11 of 12 clean laps over 4 courses, best ...".
+std::string StudentLaps(const models::TrainProgress& p) {
+  char text[128];
+  const int n = p.student_laps;
+  int at = p.exam_courses > 1
+               ? std::snprintf(text, sizeof text, "%d of %d clean laps over %d courses", n, 3 * p.exam_courses, p.exam_courses)
+               : std::snprintf(text, sizeof text, "%d clean lap%s", n, n == 1 ? "" : "s");
+  if (p.student_best_lap_ms > 0)
+    std::snprintf(text + at, sizeof text - static_cast<size_t>(at), ", best %.3f s", static_cast<double>(p.student_best_lap_ms) / 1000.0);
+  return text;
+}
+
 int Train(const TrainArgs& a) {
   Result<Track> track = LoadTrack(a.track);
   if (!track) {
@@ -98,9 +110,8 @@ int Train(const TrainArgs& a) {
   options.iterations = a.iterations;
   options.seed = a.seed;
   options.on_progress = [](const models::TrainProgress& p) {
-    std::printf("round %d/%d  %6zu samples  loss %.4f  student: %d clean lap%s", p.iteration, p.iterations, p.samples, p.loss,
-                p.student_laps, p.student_laps == 1 ? "" : "s");
-    if (p.student_best_lap_ms > 0) std::printf(", best %.3f s", static_cast<double>(p.student_best_lap_ms) / 1000.0);
+    std::printf("round %d/%d  %6zu samples  loss %.4f  student: %s", p.iteration, p.iterations, p.samples, p.loss,
+                StudentLaps(p).c_str());
     std::printf("; knocked about: %d reset%s\n", p.resets_when_knocked, p.resets_when_knocked == 1 ? "" : "s");
     std::fflush(stdout);
   };
@@ -129,8 +140,7 @@ int Train(const TrainArgs& a) {
   }
   std::filesystem::rename(tmp, out);
   const auto& best = trained.value().best;
-  std::printf("kept round %d: %d clean lap%s, best %.3f s; wrote %s (%zu bytes)\n", best.iteration, best.student_laps,
-              best.student_laps == 1 ? "" : "s", static_cast<double>(best.student_best_lap_ms) / 1000.0, a.out.c_str(), bytes.size());
+  std::printf("kept round %d: %s; wrote %s (%zu bytes)\n", best.iteration, StudentLaps(best).c_str(), a.out.c_str(), bytes.size());
   return best.student_laps > 0 ? 0 : 1;
 }
 

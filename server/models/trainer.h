@@ -20,7 +20,8 @@ struct TrainProgress {
   int iterations = 0;
   size_t samples = 0;       ///< aggregated (observation, expert action) pairs
   double loss = 0.0;        ///< mean squared error on the normalised actions
-  int student_laps = 0;     ///< consecutive clean laps the student drove (no resets) after this round
+  int exam_courses = 1;     ///< courses the student was examined on (boxes and bots: 4; time trials: 1)
+  int student_laps = 0;     ///< consecutive clean laps (no resets) after this round, summed over the exam's courses (3 each)
   int64_t student_best_lap_ms = 0;
   int resets_when_knocked = 0;  ///< resets in 3 laps with its steering knocked off now and then
 };

@@ -73,23 +73,28 @@ TEST(StarterModels, LapTimeFallsAsPaceRises) {
 }
 
 // The race types' starters (as the build trains them: server/CMakeLists.txt), examined among
-// courses they never met (other seeds) on tracks they never saw, with no resets to help them.
+// courses they never met (other seeds) on tracks they never saw, with no resets to help them:
+// 10 courses each, 3 clean laps in each.
 TEST(StarterModels, RaceTypeModelsDriveRoundBoxesAndBotsOnUnseenTracks) {
   struct Starter {
     RaceType type;
     const char* trained_on;
     std::vector<const char*> unseen;
   };
-  for (const Starter& starter : {Starter{RaceType::kObjectAvoidance, "pitwall_park", {"quarry_sprint"}},
+  for (const Starter& starter : {Starter{RaceType::kObjectAvoidance, "harbour_hairpin", {"pitwall_park", "quarry_sprint"}},
                                  Starter{RaceType::kHeadToBot, "harbour_hairpin", {"pitwall_park", "quarry_sprint"}}}) {
     SCOPED_TRACE(ToString(starter.type));
     TrainOptions options;
-    options.sensors = {SensorKind::kState, SensorKind::kLidar};
+    options.sensors = {SensorKind::kState, SensorKind::kTrackRays, SensorKind::kLidar};
     options.race_type = starter.type;
     options.pace = 0.5;
     const auto trained = TrainStarterModel(BuiltinTrack(starter.trained_on).value(), options);
     ASSERT_TRUE(trained.ok()) << trained.error().message;
-    EXPECT_EQ(trained.value().metadata.inputs()[1].name, "lidar");
+    EXPECT_EQ(trained.value().metadata.inputs()[1].name, "track_rays");
+    EXPECT_EQ(trained.value().metadata.inputs()[2].name, "lidar");
+    // Kept for driving round the exam's 4 courses on its own track, clean (3 laps each).
+    EXPECT_EQ(trained.value().best.exam_courses, 4);
+    EXPECT_EQ(trained.value().best.student_laps, 12);
     for (const char* track : starter.unseen) {
       for (uint32_t seed : {11u, 12u, 13u, 14u, 15u}) {
         RaceRules rules = DefaultRaceRules();
@@ -118,3 +123,4 @@ TEST(StarterModels, RefusesOpenSegmentsAndSillyPace) {
 
 }  // namespace
 }  // namespace pw::models
+

@@ -36,6 +36,8 @@ struct TrialOptions {
   std::string metadata;
   bool no_sandbox = false;
   std::string actions;
+  std::string rules;  ///< a file of race rules (JSON); the flags below override it only when given
+  bool laps_given = false, mode_given = false, penalty_given = false;
 };
 
 /// An action stream: one "steering_deg,speed_mps" per line ('#' comments and blank lines skipped).
@@ -73,11 +75,27 @@ int RunTrialCommand(const TrialOptions& o) {
     return 2;
   }
   RaceRules rules = DefaultRaceRules();
-  rules.laps = o.laps;
-  rules.min_laps = std::min(rules.min_laps, o.laps);
-  rules.lap_mode = o.mode == "standing" ? LapMode::kStandingStart : LapMode::kContinuous;
-  rules.reset_on_off_track = !o.no_resets;
-  rules.off_track_penalty_ms = o.penalty_ms;
+  if (!o.rules.empty()) {
+    Result<std::string> text = ReadFile(o.rules, 1u << 20);
+    const nlohmann::json j = text ? nlohmann::json::parse(text.value(), nullptr, false) : nlohmann::json();
+    Result<RaceRules> read = !text ? Result<RaceRules>(text.error())
+                             : j.is_discarded() ? Result<RaceRules>(Error{o.rules + ": not JSON"})
+                             : !j.is_object()   ? Result<RaceRules>(Error{o.rules + ": expected a JSON object of race rules"})
+                                                : RulesFromJson(j.contains("rules") ? j["rules"] : j);
+    if (!read) {  // the file's own errors name it; the rules' errors name the field
+      const bool named = read.error().message.rfind(o.rules + ":", 0) == 0;
+      std::fprintf(stderr, "pitwall trial: %s%s%s\n", named ? "" : o.rules.c_str(), named ? "" : ": ", read.error().message.c_str());
+      return 2;
+    }
+    rules = read.value();
+  }
+  if (o.rules.empty() || o.laps_given) {
+    rules.laps = o.laps;
+    rules.min_laps = std::min(rules.min_laps, o.laps);
+  }
+  if (o.rules.empty() || o.mode_given) rules.lap_mode = o.mode == "standing" ? LapMode::kStandingStart : LapMode::kContinuous;
+  if (o.rules.empty() || o.no_resets) rules.reset_on_off_track = !o.no_resets;
+  if (o.rules.empty() || o.penalty_given) rules.off_track_penalty_ms = o.penalty_ms;
   if (const auto errors = ValidateRules(rules); !errors.empty()) {
     for (const FieldError& e : errors) std::fprintf(stderr, "pitwall trial: %s %s\n", e.field.c_str(), e.message.c_str());
     return 2;
@@ -152,13 +170,18 @@ int RunTrialCommand(const TrialOptions& o) {
     const Track& t = track.value();
     std::printf("%s (%s), %.2f m, %d %s laps, ", t.name().c_str(), t.id().c_str(), t.length_m(), rules.laps,
                 rules.lap_mode == LapMode::kContinuous ? "continuous" : "standing-start");
+    const bool course = rules.race_type != RaceType::kTimeTrial;
+    if (course) std::printf("%s (course %u), ", ToString(rules.race_type), rules.course_seed);
     if (!o.actions.empty()) std::printf("actions from %s\n", o.actions.c_str());
     else if (o.model.empty()) std::printf("expert at pace %.2f%s\n", o.pace, o.centre_line ? " on the centre line" : "");
     else std::printf("model %s\n", o.model.c_str());
-    std::printf("%-4s %10s  %-12s %9s %7s %9s\n", "lap", "time (s)", "status", "off track", "resets", "progress");
-    for (const LapResult& l : result.laps)
-      std::printf("%-4d %10s  %-12s %9d %7d %8.1f%%\n", l.lap, Seconds(l.time_ms).c_str(), ToString(l.status),
-                  l.off_track_count, l.resets, l.progress_pct);
+    std::printf("%-4s %10s  %-12s %9s%s %7s %9s\n", "lap", "time (s)", "status", "off track", course ? " crashes" : "", "resets",
+                "progress");
+    for (const LapResult& l : result.laps) {
+      std::printf("%-4d %10s  %-12s %9d", l.lap, Seconds(l.time_ms).c_str(), ToString(l.status), l.off_track_count);
+      if (course) std::printf(" %7d", l.crash_count);
+      std::printf(" %7d %8.1f%%\n", l.resets, l.progress_pct);
+    }
     if (!result.error.empty()) std::printf("model error: %s\n", result.error.c_str());
     std::printf("best lap %s s, total %s s, %d complete, %s\n", Seconds(score.best_lap_ms).c_str(),
                 Seconds(score.total_ms).c_str(), score.complete_laps, score.qualified ? "qualified" : "not qualified");
@@ -172,11 +195,14 @@ Run AddTrialCommand(CLI::App& app) {
   auto options = std::make_shared<TrialOptions>();
   CLI::App* cmd = app.add_subcommand("trial", "Run the built-in expert, or a model, round a track and print the lap table");
   cmd->add_option("--track", options->track, "built-in track id or a track file (.npy, .csv, .json)")->required();
-  cmd->add_option("--laps", options->laps, "laps to run (1-10)")->check(CLI::Range(1, 10));
+  CLI::Option* laps = cmd->add_option("--laps", options->laps, "laps to run (1-10)")->check(CLI::Range(1, 10));
   cmd->add_flag("--json", options->json, "print JSON instead of a table");
-  cmd->add_option("--mode", options->mode, "continuous or standing")->check(CLI::IsMember({"continuous", "standing"}));
+  CLI::Option* mode = cmd->add_option("--mode", options->mode, "continuous or standing")->check(CLI::IsMember({"continuous", "standing"}));
   cmd->add_flag("--no-resets", options->no_resets, "going off track ends the trial instead of a reset");
-  cmd->add_option("--penalty-ms", options->penalty_ms, "off-track penalty (0-10000 ms)")->check(CLI::Range(0, 10000));
+  CLI::Option* penalty = cmd->add_option("--penalty-ms", options->penalty_ms, "off-track penalty (0-10000 ms)")->check(CLI::Range(0, 10000));
+  cmd->add_option("--rules", options->rules,
+                  "race rules from a JSON file, as a race's \"rules\" (race_type, obstacles, bots, course_seed ...: docs/RACE_RULES.md) "
+                  "or this command's --json output; --laps, --mode, --no-resets and --penalty-ms override it");
   cmd->add_option("--pace", options->pace, "expert pace, 0.3-1.0")->check(CLI::Range(0.3, 1.0));
   cmd->add_flag("--centre-line", options->centre_line, "drive the centre line instead of the racing line");
   cmd->add_option("--model", options->model, "drive an ONNX model (native ONNX Runtime) instead of the expert");
@@ -184,7 +210,12 @@ Run AddTrialCommand(CLI::App& app) {
   cmd->add_option("--actions", options->actions,
                   "apply an action stream instead: a file with one 'steering_deg,speed_mps' per decision (running out ends the trial)");
   cmd->add_flag("--no-sandbox", options->no_sandbox, "run the model in this process, not in a sandboxed worker (your own models only)");
-  return [options] { return RunTrialCommand(*options); };
+  return [options, laps, mode, penalty] {
+    options->laps_given = laps->count() > 0;
+    options->mode_given = mode->count() > 0;
+    options->penalty_given = penalty->count() > 0;
+    return RunTrialCommand(*options);
+  };
 }
 
 }  // namespace pw::cli

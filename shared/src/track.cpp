@@ -194,9 +194,7 @@ Result<Track> Track::Build(TrackDef def) {
   t.left_w_.resize(n);
   t.right_w_.resize(n);
   for (size_t i = 0; i < n; ++i) {
-    Vec2 tangent = w[next(i)].center - w[prev(i)].center;
-    tangent = tangent * (1.0 / Length(tangent));
-    const Vec2 left = LeftNormal(tangent);
+    const Vec2 left = t.AcrossAt(i);
     const double reach = 4.0 * Distance(w[i].inner, w[i].outer) + 1.0;
     t.left_w_[i] = t.RayToBorder(w[i].center, left, reach, false);
     t.right_w_[i] = t.RayToBorder(w[i].center, left * -1.0, reach, false);
@@ -305,6 +303,20 @@ double Track::CurvatureAt(double s_m) const {
   const SegmentRef r = FindSegment(s_m);
   return InterpolateAt(curvature_, r.index, r.t, waypoints_.size());
 }
+Vec2 Track::AcrossAt(size_t i) const {
+  const size_t n = waypoints_.size();
+  const size_t next = closed_ ? (i + 1) % n : std::min(i + 1, n - 1);
+  const size_t prev = closed_ ? (i + n - 1) % n : (i == 0 ? 0 : i - 1);
+  const Vec2 chord = waypoints_[next].center - waypoints_[prev].center;
+  return LeftNormal(chord * (1.0 / Length(chord)));
+}
+
+Track::Span Track::SpanAt(int i) const {
+  const size_t k = static_cast<size_t>(i);
+  const Vec2 c = waypoints_[k].center, left = AcrossAt(k);
+  return {c + left * left_w_[k], c - left * right_w_[k]};
+}
+
 double Track::LeftWidthAt(double s_m) const {
   const SegmentRef r = FindSegment(s_m);
   return InterpolateAt(left_w_, r.index, r.t, waypoints_.size());

@@ -119,6 +119,36 @@ TEST(AwkwardTracks, BorderPointsPairedFarAlongTheRoadAreImportedWithTheSameRoad)
   }
 }
 
+// What the app draws the road from: spans across it at every row, ending on the
+// borders, the same whichever way a file pairs its border points.
+// (A hairpin of 0.8 m: in a tighter one the inner border loops back on itself, and
+// just beyond it the even-odd rule finds road again.)
+TEST(AwkwardTracks, SpansAcrossTheRoadEndOnItsBordersHoweverTheFilePairsThem) {
+  const Track plain = Track::Build(AwkwardLoopDef(0.8)).value();
+  const Track skewed = Track::Build(SkewBorders(AwkwardLoopDef(0.8), 6)).value();
+  int quads_cross_grass = 0;
+  for (int i = 0; i < skewed.segment_count(); ++i) {
+    const Track::Span a = plain.SpanAt(i), b = skewed.SpanAt(i);
+    EXPECT_LT(Distance(a.left, b.left), 0.02) << "row " << i + 1;
+    EXPECT_LT(Distance(a.right, b.right), 0.02) << "row " << i + 1;
+    // Each end is on a border: road just inside it, grass just beyond.
+    for (const auto& [end, other] : {std::pair{b.left, b.right}, std::pair{b.right, b.left}}) {
+      const Vec2 in = end + (other - end) * (0.01 / Distance(end, other));
+      const Vec2 out = end - (other - end) * (0.01 / Distance(end, other));
+      EXPECT_TRUE(skewed.OnRoad(in)) << "row " << i + 1;
+      EXPECT_FALSE(skewed.OnRoad(out)) << "row " << i + 1;
+    }
+    // The file's own pairs do not: the line between them leaves the road.
+    const Waypoint& w = skewed.waypoints()[static_cast<size_t>(i)];
+    bool leaves = false;
+    for (double t = 0.05; t < 1.0; t += 0.05) leaves |= !skewed.OnRoad(Lerp(w.inner, w.outer, t));
+    quads_cross_grass += leaves;
+  }
+  std::printf("[ spans    ] skewed awkward loop: %d of %d rows' border pairs cut across the grass; no span does\n", quads_cross_grass,
+              skewed.segment_count());
+  EXPECT_GT(quads_cross_grass, 5) << "the skewed file's pairs should cut across the grass at the bends";
+}
+
 TEST(AwkwardTracks, OnRoadIsTheAreaBetweenTheBorderRingsOnEveryShape) {
   struct Case {
     const char* what;

@@ -64,11 +64,12 @@ void DrawTrack(const char* id, const Track& track, TrackView& view, ImVec2 size,
   const size_t n = w.size();
   const size_t segs = track.closed() ? n : n - 1;
   const ImU32 road = IM_COL32(70, 74, 80, 255);
+  // The road between consecutive spans across it (not the file's border pairs,
+  // which on real tracks may lie far along the road and cut across the grass).
   for (size_t i = 0; i < segs; ++i) {
-    const Waypoint& a = w[i];
-    const Waypoint& b = w[(i + 1) % n];
-    dl->AddTriangleFilled(P(a.inner), P(b.inner), P(b.outer), road);
-    dl->AddTriangleFilled(P(a.inner), P(b.outer), P(a.outer), road);
+    const Track::Span a = track.SpanAt(static_cast<int>(i)), b = track.SpanAt(static_cast<int>((i + 1) % n));
+    dl->AddTriangleFilled(P(a.left), P(b.left), P(b.right), road);
+    dl->AddTriangleFilled(P(a.left), P(b.right), P(a.right), road);
   }
   const float border = std::max(1.0f, static_cast<float>(0.03 * scale));
   for (size_t i = 0; i < segs; ++i) {
@@ -79,9 +80,9 @@ void DrawTrack(const char* id, const Track& track, TrackView& view, ImVec2 size,
     if (i % 2 == 0) dl->AddLine(P(a.center), P(b.center), IM_COL32(230, 200, 60, 160), std::max(1.0f, border * 0.6f));
   }
   // Start line, chequered, and the direction of travel.
-  const Waypoint& s0 = w[0];
+  const Track::Span s0 = track.SpanAt(0);
   for (int k = 0; k < 6; ++k)
-    dl->AddLine(P(Lerp(s0.inner, s0.outer, k / 6.0)), P(Lerp(s0.inner, s0.outer, (k + 1) / 6.0)),
+    dl->AddLine(P(Lerp(s0.left, s0.right, k / 6.0)), P(Lerp(s0.left, s0.right, (k + 1) / 6.0)),
                 k % 2 ? IM_COL32(20, 20, 20, 255) : IM_COL32(250, 250, 250, 255), std::max(2.0f, border * 2.5f));
   {
     const double s = std::min(1.2, track.length_m() * 0.04);

@@ -103,6 +103,14 @@ class Track {
   /// Distances from the centre to the left and right road edge at s.
   double LeftWidthAt(double s_m) const;
   double RightWidthAt(double s_m) const;
+  /// Where the road's width at waypoint i is measured: across the road, square to
+  /// the centre line there, from the left edge to the right (LeftWidthAt,
+  /// RightWidthAt). Consecutive spans outline the road without the file's pairing
+  /// of border points, which on real tracks may lie far along the road.
+  struct Span {
+    Vec2 left, right;
+  };
+  Span SpanAt(int i) const;
   /// Wraps s into [0, length) on loops; clamps to [0, length] on open tracks.
   double WrapS(double s_m) const;
 
@@ -113,6 +121,7 @@ class Track {
     double t;
   };
   SegmentRef FindSegment(double s_m) const;
+  Vec2 AcrossAt(size_t i) const;  // unit left normal at waypoint i: square to its neighbours' chord
   TrackPosition ProjectOn(int segment, Vec2 p) const;
   bool InBand(const TrackPosition& pos) const;
   enum class Candidates {

@@ -303,7 +303,8 @@ Result<TrainedModel> TrainStarterModel(const Track& track, const TrainOptions& o
     }
 
     // How does the student drive now? Two exams on the training track: three
-    // laps with no resets to help it, and three laps in which its steering is
+    // laps with no resets to help it (on each exam course, among boxes or bots;
+    // the most clean laps in all wins), and three laps in which its steering is
     // knocked 12 degrees off for a few steps every three seconds (how well it
     // recovers: fewer resets is better). The best student across rounds is kept.
     TrainProgress progress;
